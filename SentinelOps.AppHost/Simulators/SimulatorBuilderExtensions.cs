@@ -1,0 +1,54 @@
+using System.Net.Http.Json;
+
+namespace SentinelOps.AppHost.Simulators;
+
+/// <summary>Adds simulated providers, with dashboard commands that inject faults into them.</summary>
+internal static class SimulatorBuilderExtensions
+{
+    /// <summary>Adds a simulator speaking <paramref name="protocol"/> (<c>OpenAI</c> or <c>Ollama</c>) on a fixed port, serving <paramref name="model"/>.</summary>
+    public static IResourceBuilder<ProjectResource> AddSimulator(
+        this IDistributedApplicationBuilder builder, string name, string protocol, int port, string model)
+    {
+        return builder.AddProject<Projects.SentinelOps_Simulator>(name, launchProfileName: null)
+            .WithHttpEndpoint(port: port, name: "http")
+            .WithEnvironment("Simulator__Name", name)
+            .WithEnvironment("Simulator__Protocol", protocol)
+            .WithEnvironment("Simulator__Model", model)
+            .WithEnvironment("Simulator__ChunkDelay", builder.Configuration["Simulator:ChunkDelay"] ?? "00:00:00.020")
+            .WithHttpHealthCheck("/health")
+            .WithFaultCommands();
+    }
+
+    /// <summary>Dashboard buttons: simulate an outage, slow the provider down, restore it.</summary>
+    private static IResourceBuilder<ProjectResource> WithFaultCommands(this IResourceBuilder<ProjectResource> simulator) => simulator
+        .WithHttpCommand("/control/faults", "Simulate outage", endpointName: "http", commandName: "simulate-outage",
+            commandOptions: new HttpCommandOptions
+            {
+                Method = HttpMethod.Put,
+                Description = "Answer every request with 503 until restored",
+                IconName = "PlugDisconnected",
+                PrepareRequest = context => SetFault(context, new { mode = "error_503" }),
+            })
+        .WithHttpCommand("/control/faults", "Slow down", endpointName: "http", commandName: "slow-down",
+            commandOptions: new HttpCommandOptions
+            {
+                Method = HttpMethod.Put,
+                Description = "Add 5 s of latency to every request until restored",
+                IconName = "Timer",
+                PrepareRequest = context => SetFault(context, new { mode = "latency", latency_ms = 5000 }),
+            })
+        .WithHttpCommand("/control/faults", "Restore", endpointName: "http", commandName: "restore",
+            commandOptions: new HttpCommandOptions
+            {
+                Method = HttpMethod.Delete,
+                Description = "Clear any injected fault",
+                IconName = "PlugConnected",
+                IsHighlighted = true,
+            });
+
+    private static Task SetFault(HttpCommandRequestContext context, object fault)
+    {
+        context.Request.Content = JsonContent.Create(fault);
+        return Task.CompletedTask;
+    }
+}

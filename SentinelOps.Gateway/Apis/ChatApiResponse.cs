@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace SentinelOps.Gateway.Apis;
+
+/// <summary>The answer of <c>POST /api/chat</c> (the seed API's shape).</summary>
+public sealed record ChatApiResponse(
+    [property: JsonPropertyName("trace_id")] string TraceId,
+    [property: JsonPropertyName("provider_used")] string ProviderUsed,
+    [property: JsonPropertyName("model")] string? Model,
+    [property: JsonPropertyName("response_text")] string ResponseText,
+    [property: JsonPropertyName("latency_ms")] double LatencyMs,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("failover_occurred")] bool FailoverOccurred,
+    [property: JsonPropertyName("failover_chain")] IReadOnlyList<string> FailoverChain,
+    [property: JsonPropertyName("tokens_used")] long? TokensUsed);

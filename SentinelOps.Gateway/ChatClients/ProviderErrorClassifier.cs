@@ -1,0 +1,54 @@
+using System.ClientModel;
+using System.Net;
+
+namespace SentinelOps.Gateway.ChatClients;
+
+/// <summary>How the gateway should treat a provider's error.</summary>
+public enum ProviderErrorKind
+{
+    /// <summary>
+    /// The provider is unwell or unusable (5xx, 408, 429, timeout, connection failure, bad response, and 401, 402, 403
+    /// and 404, which mean its key, account or model is wrong): try elsewhere.
+    /// </summary>
+    ProviderFault,
+
+    /// <summary>The request itself was refused (400, 413, 422 and other 4xx): another provider would refuse it too, so return it.</summary>
+    RequestRejected,
+}
+
+/// <summary>Decides whether a provider's exception is the provider's fault or the request's, and describes it safely.</summary>
+public static class ProviderErrorClassifier
+{
+    /// <summary>Classifies <paramref name="exception"/>.</summary>
+    public static ProviderErrorKind Classify(Exception exception) =>
+        StatusCode(exception) is { } status and >= 400 and < 500 and not (401 or 402 or 403 or 404 or 408 or 429)
+            ? ProviderErrorKind.RequestRejected
+            : ProviderErrorKind.ProviderFault;
+
+    /// <summary>The HTTP status the provider answered with, if the exception carries one.</summary>
+    public static int? StatusCode(Exception exception) => exception switch
+    {
+        ClientResultException { Status: > 0 } clientResult => clientResult.Status,
+        HttpRequestException { StatusCode: { } status } => (int)status,
+        _ => exception.InnerException is { } inner ? StatusCode(inner) : null,
+    };
+
+    /// <summary>
+    /// A one-line description that names what went wrong without echoing the provider's response body or any
+    /// header, either of which may carry a key.
+    /// </summary>
+    public static string Describe(Exception exception) => StatusCode(exception) is { } status
+        ? $"HTTP {status} ({ReasonPhrase(status)})"
+        : exception switch
+        {
+            TimeoutException or TaskCanceledException => "timed out",
+            HttpRequestException { HttpRequestError: var error } when error != HttpRequestError.Unknown => $"connection failed ({error})",
+            HttpRequestException => "connection failed",
+            System.Text.Json.JsonException => "malformed response",
+            _ when exception.InnerException is { } inner => Describe(inner),
+            _ => exception.GetType().Name,
+        };
+
+    private static string ReasonPhrase(int status) =>
+        Enum.IsDefined(typeof(HttpStatusCode), status) ? ((HttpStatusCode)status).ToString() : "Unknown";
+}

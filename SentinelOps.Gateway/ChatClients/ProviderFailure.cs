@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+
+namespace SentinelOps.Gateway.ChatClients;
+
+/// <summary>Why one provider did not answer a request.</summary>
+/// <param name="Provider">The provider's name.</param>
+/// <param name="Error">A short description, free of secrets and of the provider's response body.</param>
+/// <param name="StatusCode">The provider's HTTP status, when it answered with one.</param>
+public sealed record ProviderFailure(
+    [property: JsonPropertyName("provider")] string Provider,
+    [property: JsonPropertyName("error")] string Error,
+    [property: JsonPropertyName("status_code")] int? StatusCode);

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SentinelOps.Gateway.ChatClients;
+using SentinelOps.Gateway.Providers;
+using SentinelOps.Shared.Providers;
+
+namespace SentinelOps.Gateway.Extensions;
+
+/// <summary>Registers the gateway's services.</summary>
+internal static class Extensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<GatewayOptions>()
+            .BindConfiguration(GatewayOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<ProvidersOptions>()
+            .Bind(builder.Configuration)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+
+        // Provider calls carry no hidden retries or timeouts: the gateway's own middleware decides both.
+        // The clients live as long as the process, so connections are recycled to pick up DNS changes.
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental; it is the supported way to opt one client out of ConfigureHttpClientDefaults.
+        builder.Services.AddHttpClient(ProviderChain.HttpClientName)
+            .RemoveAllResilienceHandlers()
+            .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(2))
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+#pragma warning restore EXTEXP0001
+
+        builder.Services.AddSingleton<ProviderChain>();
+        builder.Services.AddChatClient(services => new ProviderFailoverChatClient(
+            services.GetRequiredService<ProviderChain>().Providers,
+            services.GetService<ILogger<ProviderFailoverChatClient>>()));
+
+        return builder;
+    }
+}

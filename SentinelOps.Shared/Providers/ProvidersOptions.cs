@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SentinelOps.Shared.Providers;
+
+/// <summary>
+/// The provider chain (configuration key <c>Providers</c>, e.g. <c>Providers__0__Name</c>), shared by the gateway,
+/// which routes to it, and the monitor, which probes it.
+/// </summary>
+public sealed class ProvidersOptions : IValidatableObject
+{
+    /// <summary>The configuration key of the list.</summary>
+    public const string SectionName = "Providers";
+
+    /// <summary>The providers, tried in <see cref="ProviderOptions.Priority"/> order.</summary>
+    [Required]
+    [MinLength(1, ErrorMessage = "Configure at least one provider under Providers (e.g. Providers__0__Name, Providers__0__Endpoint).")]
+    public List<ProviderOptions> Providers { get; set; } = [];
+
+    /// <summary>The providers in the order they are tried: by priority, then as configured.</summary>
+    public IEnumerable<ProviderOptions> InPriorityOrder => Providers.OrderBy(p => p.Priority);
+
+    /// <inheritdoc/>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        for (var i = 0; i < Providers.Count; i++)
+        {
+            var provider = Providers[i];
+            var key = $"{SectionName}:{i}";
+            var results = new List<ValidationResult>();
+            Validator.TryValidateObject(provider, new ValidationContext(provider), results, validateAllProperties: true);
+            foreach (var result in results)
+            {
+                yield return new ValidationResult($"{key}: {result.ErrorMessage}", result.MemberNames.Select(member => $"{key}:{member}"));
+            }
+
+            if (provider.Endpoint is { } endpoint && (!endpoint.IsAbsoluteUri || endpoint.Scheme is not ("http" or "https")))
+            {
+                yield return new ValidationResult($"{key}:Endpoint must be an absolute http or https URL.", [$"{key}:Endpoint"]);
+            }
+        }
+
+        foreach (var duplicate in Providers.GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        {
+            yield return new ValidationResult($"{SectionName}: the name '{duplicate.Key}' is used more than once.", [SectionName]);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using SentinelOps.Simulator.Faults;
+using SentinelOps.Simulator.Replies;
+
+namespace SentinelOps.Simulator.Apis;
+
+/// <summary>Ollama's native protocol: <c>/api/chat</c> as JSON or newline-delimited JSON, plus the listing endpoints.</summary>
+internal static class OllamaApi
+{
+    private const string Version = "0.12.0";
+
+    public static IEndpointRouteBuilder MapOllamaApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Ollama protocol");
+        api.MapPost("/chat", ChatAsync);
+        api.MapGet("/tags", ListModelsAsync);
+        api.MapGet("/version", VersionAsync);
+        app.MapGet("/", () => "Ollama is running");
+        return app;
+    }
+
+    internal static object ErrorBody(int status, string message) => new { error = message };
+
+    private static async Task VersionAsync(HttpContext context, FaultInjector faults, TimeProvider timeProvider)
+    {
+        if (!await FaultResponder.TryRespondAsync(context, faults.Admit(isChat: false), ErrorBody, timeProvider))
+        {
+            await context.Response.WriteAsJsonAsync(new { version = Version });
+        }
+    }
+
+    private static async Task ListModelsAsync(HttpContext context, FaultInjector faults, IOptions<SimulatorOptions> options, TimeProvider timeProvider)
+    {
+        if (await FaultResponder.TryRespondAsync(context, faults.Admit(isChat: false), ErrorBody, timeProvider))
+        {
+            return;
+        }
+
+        var model = options.Value.EffectiveModel;
+        await context.Response.WriteAsJsonAsync(new
+        {
+            models = new[]
+            {
+                new
+                {
+                    name = model,
+                    model,
+                    modified_at = "2026-01-01T00:00:00Z",
+                    size = 1_321_098_329L,
+                    digest = "5f0c6a524b1e4f559a635e4d2b1f7c015f0c6a524b1e4f559a635e4d2b1f7c01",
+                    details = new { format = "gguf", family = "llama", parameter_size = "1.2B", quantization_level = "Q8_0" },
+                },
+            },
+        });
+    }
+
+    private static async Task ChatAsync(HttpContext context, FaultInjector faults, IOptions<SimulatorOptions> options, TimeProvider timeProvider)
+    {
+        var fault = faults.Admit(isChat: true);
+        var (request, _, error) = await ChatRequestReader.ReadAsync(context.Request.Body, streamByDefault: true, context.RequestAborted);
+        if (request is null)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, error!);
+            return;
+        }
+
+        if (fault.Mode == FaultMode.StreamCut && !request.Stream)
+        {
+            fault = ActiveFault.None;
+        }
+
+        if (await FaultResponder.TryRespondAsync(context, fault, ErrorBody, timeProvider))
+        {
+            return;
+        }
+
+        var settings = options.Value;
+        if (request.Model != settings.EffectiveModel)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status404NotFound, $"model '{request.Model}' not found, try pulling it first");
+            return;
+        }
+
+        var reply = SimulatedReply.For(request.MessageTexts, request.LastUserMessage, request.MaxTokens);
+        var started = timeProvider.GetTimestamp();
+        var doneReason = reply.Truncated ? "length" : "stop";
+
+        if (!request.Stream)
+        {
+            await context.Response.WriteAsJsonAsync(Final(settings.EffectiveModel, timeProvider, reply, doneReason, started, reply.Text));
+            return;
+        }
+
+        context.Response.ContentType = "application/x-ndjson";
+        for (var i = 0; i < reply.Chunks.Count; i++)
+        {
+            if (fault.Mode == FaultMode.StreamCut && i == fault.AfterChunks)
+            {
+                context.Abort();
+                return;
+            }
+
+            await WriteLineAsync(context, new
+            {
+                model = settings.EffectiveModel,
+                created_at = timeProvider.GetUtcNow(),
+                message = new { role = "assistant", content = reply.Chunks[i] },
+                done = false,
+            });
+            if (settings.ChunkDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(settings.ChunkDelay, timeProvider, context.RequestAborted);
+            }
+        }
+
+        await WriteLineAsync(context, Final(settings.EffectiveModel, timeProvider, reply, doneReason, started, string.Empty));
+    }
+
+    private static object Final(string model, TimeProvider timeProvider, SimulatedReply reply, string doneReason, long started, string content)
+    {
+        var nanoseconds = (long)(timeProvider.GetElapsedTime(started).TotalMilliseconds * 1_000_000);
+        return new
+        {
+            model,
+            created_at = timeProvider.GetUtcNow(),
+            message = new { role = "assistant", content },
+            done = true,
+            done_reason = doneReason,
+            total_duration = nanoseconds,
+            load_duration = 0L,
+            prompt_eval_count = reply.PromptTokens,
+            prompt_eval_duration = 0L,
+            eval_count = reply.CompletionTokens,
+            eval_duration = nanoseconds,
+        };
+    }
+
+    private static async Task WriteLineAsync(HttpContext context, object payload)
+    {
+        await context.Response.WriteAsync(JsonSerializer.Serialize(payload) + "\n", context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+    }
+
+    private static Task WriteErrorAsync(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(ErrorBody(status, message));
+    }
+}

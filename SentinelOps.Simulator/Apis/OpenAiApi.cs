@@ -1,0 +1,150 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using SentinelOps.Simulator.Faults;
+using SentinelOps.Simulator.Replies;
+
+namespace SentinelOps.Simulator.Apis;
+
+/// <summary>The OpenAI chat completions protocol: JSON and server-sent events, as the OpenAI SDK expects them.</summary>
+internal static class OpenAiApi
+{
+    public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1").WithTags("OpenAI protocol");
+        api.MapPost("/chat/completions", CreateChatCompletionAsync);
+        api.MapGet("/models", ListModelsAsync);
+        return app;
+    }
+
+    internal static object ErrorBody(int status, string message) => ErrorBody(status, message, param: null);
+
+    private static object ErrorBody(int status, string message, string? param) => new
+    {
+        error = new
+        {
+            message,
+            type = status switch
+            {
+                429 => "rate_limit_exceeded",
+                >= 500 => "server_error",
+                404 => "not_found_error",
+                _ => "invalid_request_error",
+            },
+            param,
+            code = status == 404 ? "model_not_found" : null,
+        },
+    };
+
+    private static async Task ListModelsAsync(HttpContext context, FaultInjector faults, IOptions<SimulatorOptions> options, TimeProvider timeProvider)
+    {
+        if (await FaultResponder.TryRespondAsync(context, faults.Admit(isChat: false), ErrorBody, timeProvider))
+        {
+            return;
+        }
+
+        await context.Response.WriteAsJsonAsync(new
+        {
+            @object = "list",
+            data = new[]
+            {
+                new { id = options.Value.EffectiveModel, @object = "model", created = 1_700_000_000, owned_by = options.Value.Name },
+            },
+        });
+    }
+
+    private static async Task CreateChatCompletionAsync(
+        HttpContext context, FaultInjector faults, IOptions<SimulatorOptions> options, TimeProvider timeProvider)
+    {
+        var fault = faults.Admit(isChat: true);
+        var (request, field, error) = await ChatRequestReader.ReadAsync(context.Request.Body, streamByDefault: false, context.RequestAborted);
+        if (request is null)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, error!, field);
+            return;
+        }
+
+        if (fault.Mode == FaultMode.StreamCut && !request.Stream)
+        {
+            fault = ActiveFault.None;
+        }
+
+        if (await FaultResponder.TryRespondAsync(context, fault, ErrorBody, timeProvider))
+        {
+            return;
+        }
+
+        var settings = options.Value;
+        if (request.Model != settings.EffectiveModel)
+        {
+            await WriteErrorAsync(context, StatusCodes.Status404NotFound, $"The model '{request.Model}' does not exist.", "model");
+            return;
+        }
+
+        var reply = SimulatedReply.For(request.MessageTexts, request.LastUserMessage, request.MaxTokens);
+        var id = "chatcmpl-" + Guid.NewGuid().ToString("N");
+        var created = timeProvider.GetUtcNow().ToUnixTimeSeconds();
+        var finishReason = reply.Truncated ? "length" : "stop";
+        var usage = new
+        {
+            prompt_tokens = reply.PromptTokens,
+            completion_tokens = reply.CompletionTokens,
+            total_tokens = reply.PromptTokens + reply.CompletionTokens,
+        };
+
+        if (!request.Stream)
+        {
+            await context.Response.WriteAsJsonAsync(new
+            {
+                id,
+                @object = "chat.completion",
+                created,
+                model = settings.EffectiveModel,
+                choices = new[]
+                {
+                    new { index = 0, message = new { role = "assistant", content = reply.Text }, finish_reason = finishReason },
+                },
+                usage,
+            });
+            return;
+        }
+
+        var stream = new ServerSentEventWriter(context.Response);
+        for (var i = 0; i < reply.Chunks.Count; i++)
+        {
+            if (fault.Mode == FaultMode.StreamCut && i == fault.AfterChunks)
+            {
+                context.Abort();
+                return;
+            }
+
+            await stream.WriteAsync(Chunk(id, created, settings.EffectiveModel, i == 0 ? new { role = "assistant", content = reply.Chunks[i] } : new { content = reply.Chunks[i] }, null), context.RequestAborted);
+            if (settings.ChunkDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(settings.ChunkDelay, timeProvider, context.RequestAborted);
+            }
+        }
+
+        await stream.WriteAsync(Chunk(id, created, settings.EffectiveModel, new { }, finishReason), context.RequestAborted);
+        if (request.IncludeUsage)
+        {
+            await stream.WriteAsync(new { id, @object = "chat.completion.chunk", created, model = settings.EffectiveModel, choices = Array.Empty<object>(), usage }, context.RequestAborted);
+        }
+
+        await stream.WriteDoneAsync(context.RequestAborted);
+    }
+
+    private static object Chunk(string id, long created, string model, object delta, string? finishReason) => new
+    {
+        id,
+        @object = "chat.completion.chunk",
+        created,
+        model,
+        choices = new[] { new { index = 0, delta, finish_reason = finishReason } },
+    };
+
+    private static Task WriteErrorAsync(HttpContext context, int status, string message, string? param)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(ErrorBody(status, message, param));
+    }
+}
