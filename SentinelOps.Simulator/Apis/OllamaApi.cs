@@ -97,8 +97,7 @@ internal static class OllamaApi
         {
             if (fault.Mode == FaultMode.StreamCut && i == fault.AfterChunks)
             {
-                context.Abort();
-                return;
+                throw new SimulatedStreamCutException(i);
             }
 
             await WriteLineAsync(context, new

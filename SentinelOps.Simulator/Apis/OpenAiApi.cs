@@ -113,8 +113,7 @@ internal static class OpenAiApi
         {
             if (fault.Mode == FaultMode.StreamCut && i == fault.AfterChunks)
             {
-                context.Abort();
-                return;
+                throw new SimulatedStreamCutException(i);
             }
 
             await stream.WriteAsync(Chunk(id, created, settings.EffectiveModel, i == 0 ? new { role = "assistant", content = reply.Chunks[i] } : new { content = reply.Chunks[i] }, null), context.RequestAborted);

@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using SentinelOps.Simulator;
+
+namespace SentinelOps.Tests.TestDoubles;
+
+/// <summary>A simulator on Kestrel at a free loopback port: real HTTP, in this process.</summary>
+internal sealed class SimulatorServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SimulatorServer(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>The OpenAI base URL (<c>…/v1</c>) or the Ollama root, as a provider's endpoint is configured.</summary>
+    public Uri ProviderEndpoint => _app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SimulatorOptions>>().Value.Protocol == SimulatorProtocol.OpenAI
+        ? new Uri(BaseAddress, "v1")
+        : BaseAddress;
+
+    public string Model => _app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SimulatorOptions>>().Value.EffectiveModel;
+
+    public static async Task<SimulatorServer> StartAsync(SimulatorProtocol protocol, TimeProvider? timeProvider = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration["Simulator:Name"] = protocol.ToString().ToLowerInvariant();
+        builder.Configuration["Simulator:Protocol"] = protocol.ToString();
+        if (timeProvider is not null)
+        {
+            builder.Services.AddSingleton(timeProvider);
+        }
+
+        builder.AddSimulator();
+        var app = builder.Build();
+        app.MapSimulator();
+        await app.StartAsync();
+
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new SimulatorServer(app, new Uri(address + "/"));
+    }
+
+    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
