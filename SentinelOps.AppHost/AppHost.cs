@@ -1,3 +1,4 @@
+using SentinelOps.AppHost;
 using SentinelOps.AppHost.Providers;
 using SentinelOps.AppHost.Redis;
 using SentinelOps.AppHost.Simulators;
@@ -45,6 +46,7 @@ var gateway = builder.AddProject<Projects.SentinelOps_Gateway>("gateway", launch
     .WithExternalHttpEndpoints()
     .WithRedis(redis)
     .WithProviders(providers)
+    .WithConfigurationSection(builder.Configuration.GetSection("Gateway"))
     .WithHttpHealthCheck("/health");
 
 var monitor = builder.AddProject<Projects.SentinelOps_Monitor>("monitor", launchProfileName: null)

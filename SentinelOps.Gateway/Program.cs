@@ -12,5 +12,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapChatApi();
+app.MapOpenAiApi();
+app.MapProvidersApi();
 
 app.Run();

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
 using SentinelOps.Gateway.ChatClients;
 using SentinelOps.ServiceDefaults;
 
@@ -19,7 +18,7 @@ public static class ChatApi
     }
 
     private static async Task<Results<Ok<ChatApiResponse>, ValidationProblem, ProblemHttpResult>> ChatAsync(
-        HttpContext context, IChatClient chatClient, IOptions<GatewayOptions> options, TimeProvider timeProvider)
+        HttpContext context, IChatClient chatClient, TimeProvider timeProvider)
     {
         var started = timeProvider.GetTimestamp();
         var (request, problem) = await context.Request.ReadJsonBodyAsync<ChatApiRequest>();
@@ -31,7 +30,7 @@ public static class ChatApi
         var errors = request!.Validate();
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return GatewayProblems.Invalid(errors);
         }
 
         List<ChatMessage> messages = request.SystemPrompt is { Length: > 0 } system
@@ -39,12 +38,9 @@ public static class ChatApi
             : [new(ChatRole.User, request.Message)];
         var chatOptions = new ChatOptions { MaxOutputTokens = request.MaxTokens, Temperature = request.Temperature };
         var traceId = Activity.Current?.TraceId.ToHexString() ?? context.TraceIdentifier;
-
-        using var deadline = new CancellationTokenSource(options.Value.RequestTimeout, timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, context.RequestAborted);
         try
         {
-            var response = await chatClient.GetResponseAsync(messages, chatOptions, linked.Token);
+            var response = await chatClient.GetResponseAsync(messages, chatOptions, context.RequestAborted);
             var routing = ProviderRouting.From(response.AdditionalProperties)
                 ?? throw new InvalidOperationException("The chat client did not record which provider answered.");
             return TypedResults.Ok(new ChatApiResponse(
@@ -58,17 +54,9 @@ public static class ChatApi
                 [.. routing.Failures.Select(f => f.Provider)],
                 response.Usage?.TotalTokenCount));
         }
-        catch (ProvidersExhaustedException ex)
+        catch (Exception ex) when (GatewayProblems.TryCreate(ex, context, traceId, out var failure))
         {
-            return GatewayProblems.AllProvidersFailed(ex.Failures, traceId);
-        }
-        catch (ProviderRejectedRequestException ex)
-        {
-            return GatewayProblems.RequestRejected(ex.Failure, traceId);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
-        {
-            return GatewayProblems.DeadlineExceeded(options.Value.RequestTimeout, traceId);
+            return failure;
         }
     }
 }

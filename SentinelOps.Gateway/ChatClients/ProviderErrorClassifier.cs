@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.Globalization;
 using System.Net;
 
 namespace SentinelOps.Gateway.ChatClients;
@@ -7,8 +8,8 @@ namespace SentinelOps.Gateway.ChatClients;
 public enum ProviderErrorKind
 {
     /// <summary>
-    /// The provider is unwell or unusable (5xx, 408, 429, timeout, connection failure, bad response, and 401, 402, 403
-    /// and 404, which mean its key, account or model is wrong): try elsewhere.
+    /// The provider is unwell or unusable (5xx, 408, 429, timeout, connection failure, bad response, open circuit, and
+    /// 401, 402, 403 and 404, which mean its key, account or model is wrong): try elsewhere.
     /// </summary>
     ProviderFault,
 
@@ -25,6 +26,17 @@ public static class ProviderErrorClassifier
             ? ProviderErrorKind.RequestRejected
             : ProviderErrorKind.ProviderFault;
 
+    /// <summary>
+    /// Whether trying the same provider again soon could succeed: 408, 429, 5xx, timeouts, connection failures and
+    /// unreadable responses. Not an open circuit, and not a wrong key, account or model.
+    /// </summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        CircuitOpenException => false,
+        _ when StatusCode(exception) is { } status => status is 408 or 429 or >= 500,
+        _ => true,
+    };
+
     /// <summary>The HTTP status the provider answered with, if the exception carries one.</summary>
     public static int? StatusCode(Exception exception) => exception switch
     {
@@ -32,6 +44,27 @@ public static class ProviderErrorClassifier
         HttpRequestException { StatusCode: { } status } => (int)status,
         _ => exception.InnerException is { } inner ? StatusCode(inner) : null,
     };
+
+    /// <summary>The delay the provider asked for with <c>Retry-After</c>, when its client exposes the header.</summary>
+    public static TimeSpan? RetryAfter(Exception exception, DateTimeOffset now)
+    {
+        if (exception is not ClientResultException clientResult
+            || clientResult.GetRawResponse()?.Headers is not { } headers
+            || !headers.TryGetValue("Retry-After", out var value)
+            || string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
+            ? (date > now ? date - now : TimeSpan.Zero)
+            : null;
+    }
 
     /// <summary>
     /// A one-line description that names what went wrong without echoing the provider's response body or any
@@ -41,9 +74,13 @@ public static class ProviderErrorClassifier
         ? $"HTTP {status} ({ReasonPhrase(status)})"
         : exception switch
         {
+            CircuitOpenException { RetryAfter: { } wait } => $"circuit open (retry in {Math.Ceiling(wait.TotalSeconds)} s)",
+            CircuitOpenException => "circuit isolated",
+            AttemptTimeoutException timeout => timeout.Message,
             TimeoutException or TaskCanceledException => "timed out",
             HttpRequestException { HttpRequestError: var error } when error != HttpRequestError.Unknown => $"connection failed ({error})",
             HttpRequestException => "connection failed",
+            IOException => "connection failed (stream interrupted)",
             System.Text.Json.JsonException => "malformed response",
             _ when exception.InnerException is { } inner => Describe(inner),
             _ => exception.GetType().Name,

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SentinelOps.Gateway.Providers;
 
@@ -11,26 +10,42 @@ namespace SentinelOps.Gateway.ChatClients;
 /// did and why the others did not (<see cref="ProviderRouting"/>).
 /// </summary>
 /// <remarks>
-/// <para>Rules: cancellation by the caller is never a provider failure; a request the provider rejected as invalid
-/// (4xx other than 408 and 429) is returned to the caller rather than tried elsewhere; a stream fails over only
-/// before its first update reaches the caller, since after that the caller has part of one provider's answer.</para>
+/// <para>A provider whose circuit is open is skipped without a call. When every circuit is open, the provider whose
+/// break ends soonest gets one real try before the request fails (healthy-or-panic, as YARP does it).</para>
+/// <para>The caller cancelling is never a provider failure; a request a provider rejected as invalid (400, 422, …) is
+/// returned rather than tried elsewhere. One deadline bounds the whole request, retries and failovers included; for
+/// a stream it bounds the time to its first content.</para>
+/// <para>A stream is committed to a provider by its first content update: until then a failure moves on to the next
+/// provider and nothing the failed one sent reaches the caller; after it, a failure ends the stream with
+/// <see cref="ProviderStreamInterruptedException"/>.</para>
 /// <para>Thread-safe; holds no per-request state. Does not own the provider clients.</para>
 /// </remarks>
 public sealed partial class ProviderFailoverChatClient : IChatClient
 {
     private readonly IReadOnlyList<ProviderClient> _providers;
+    private readonly TimeSpan _requestTimeout;
+    private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
     /// <summary>Creates a failover client over <paramref name="providers"/>, tried in the given order.</summary>
-    public ProviderFailoverChatClient(IReadOnlyList<ProviderClient> providers, ILogger<ProviderFailoverChatClient>? logger = null)
+    /// <param name="providers">The providers, in priority order.</param>
+    /// <param name="requestTimeout">The one deadline for a whole request.</param>
+    /// <param name="timeProvider">Clock for the deadline and circuit decisions.</param>
+    /// <param name="logger">Where failovers are logged.</param>
+    public ProviderFailoverChatClient(
+        IReadOnlyList<ProviderClient> providers, TimeSpan requestTimeout, TimeProvider timeProvider, ILogger<ProviderFailoverChatClient>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(providers);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(requestTimeout, TimeSpan.Zero);
         if (providers.Count == 0)
         {
             throw new ArgumentException("At least one provider is required.", nameof(providers));
         }
 
         _providers = providers;
+        _requestTimeout = requestTimeout;
+        _timeProvider = timeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
@@ -39,22 +54,32 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        List<ProviderFailure>? failures = null;
-        foreach (var provider in _providers)
+        using var deadline = new CancellationTokenSource(_requestTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        options = options.WithDeadline(_timeProvider.GetUtcNow() + _requestTimeout);
+        var failures = new List<ProviderFailure>();
+        try
         {
-            try
+            foreach (var provider in Candidates(failures))
             {
-                var response = await provider.Client.GetResponseAsync(messages, options, cancellationToken);
-                (response.AdditionalProperties ??= [])[ProviderRouting.AdditionalPropertiesKey] = new ProviderRouting(provider.Name, failures ?? []);
-                return response;
-            }
-            catch (Exception ex) when (!IsCallerCancellation(ex, cancellationToken))
-            {
-                (failures ??= []).Add(RecordFailureOrThrow(provider, ex));
+                try
+                {
+                    var response = await provider.Client.GetResponseAsync(messages, options, linked.Token);
+                    (response.AdditionalProperties ??= [])[ProviderRouting.AdditionalPropertiesKey] = Routing(provider, failures);
+                    return response;
+                }
+                catch (Exception ex) when (!IsCancellation(ex, linked.Token))
+                {
+                    failures.Add(RecordFailureOrThrow(provider, ex));
+                }
             }
         }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RequestDeadlineExceededException(_requestTimeout, failures);
+        }
 
-        throw new ProvidersExhaustedException(failures!);
+        throw Exhausted(failures);
     }
 
     /// <inheritdoc/>
@@ -62,48 +87,57 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        List<ProviderFailure>? failures = null;
-        foreach (var provider in _providers)
+        using var deadline = new CancellationTokenSource(_requestTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        options = options.WithDeadline(_timeProvider.GetUtcNow() + _requestTimeout);
+        var failures = new List<ProviderFailure>();
+
+        ProviderClient? provider = null;
+        IAsyncEnumerator<ChatResponseUpdate>? stream = null;
+        List<ChatResponseUpdate> opening = [];
+        try
         {
-            // C# cannot yield inside a try with a catch, so the enumerator is driven by hand and only
-            // MoveNextAsync is guarded: failover is possible until the first update has been yielded.
-            var enumerator = provider.Client.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            try
+            foreach (var candidate in Candidates(failures))
             {
-                bool hasFirst;
-                try
+                (stream, opening, var failure) = await OpenStreamAsync(candidate, messages, options, linked.Token);
+                if (failure is null)
                 {
-                    hasFirst = await enumerator.MoveNextAsync();
-                }
-                catch (Exception ex) when (!IsCallerCancellation(ex, cancellationToken))
-                {
-                    (failures ??= []).Add(RecordFailureOrThrow(provider, ex));
-                    continue;
+                    provider = candidate;
+                    break;
                 }
 
-                if (!hasFirst)
-                {
-                    yield break;
-                }
-
-                var first = enumerator.Current;
-                (first.AdditionalProperties ??= [])[ProviderRouting.AdditionalPropertiesKey] = new ProviderRouting(provider.Name, failures ?? []);
-                yield return first;
-
-                while (await enumerator.MoveNextAsync())
-                {
-                    yield return enumerator.Current;
-                }
-
-                yield break;
-            }
-            finally
-            {
-                await enumerator.DisposeAsync();
+                failures.Add(failure);
             }
         }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RequestDeadlineExceededException(_requestTimeout, failures);
+        }
 
-        throw new ProvidersExhaustedException(failures!);
+        if (provider is null || stream is null)
+        {
+            throw Exhausted(failures);
+        }
+
+        // Committed: the deadline covered the wait for the first content; the answer itself may take its time.
+        deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+        try
+        {
+            (opening[0].AdditionalProperties ??= [])[ProviderRouting.AdditionalPropertiesKey] = Routing(provider, failures);
+            foreach (var update in opening)
+            {
+                yield return update;
+            }
+
+            while (await MoveNextOrThrowInterruptedAsync(provider, stream, linked.Token))
+            {
+                yield return stream.Current;
+            }
+        }
+        finally
+        {
+            await stream.DisposeAsync();
+        }
     }
 
     /// <inheritdoc/>
@@ -119,8 +153,119 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         // The provider clients belong to the ProviderChain that created them.
     }
 
-    private static bool IsCallerCancellation(Exception exception, CancellationToken cancellationToken) =>
+    private static bool IsCancellation(Exception exception, CancellationToken cancellationToken) =>
         exception is OperationCanceledException && cancellationToken.IsCancellationRequested;
+
+    private static ProviderRouting Routing(ProviderClient provider, List<ProviderFailure> failures) =>
+        new(provider.Name, failures.Count == 0 ? [] : [.. failures]);
+
+    // The providers to try, in order. Open circuits are skipped (and listed as failures); if that skips them all,
+    // the one whose break ends soonest gets a single trial rather than the request failing without a call.
+    private IEnumerable<ProviderClient> Candidates(List<ProviderFailure> failures)
+    {
+        var attempted = false;
+        foreach (var provider in _providers)
+        {
+            if (provider.Breaker is { } breaker && !breaker.WouldPermit())
+            {
+                failures.Add(Skipped(provider));
+                continue;
+            }
+
+            attempted = true;
+            yield return provider;
+        }
+
+        if (attempted)
+        {
+            yield break;
+        }
+
+        var soonest = _providers
+            .Where(p => p.Breaker?.BreakEndsAt is not null)
+            .MinBy(p => p.Breaker!.BreakEndsAt);
+        if (soonest?.Breaker is { } soonestBreaker && soonestBreaker.EndBreakNow())
+        {
+            LogPanicTrial(soonest.Name);
+            failures.RemoveAll(f => f.Provider == soonest.Name);
+            yield return soonest;
+        }
+    }
+
+    private ProviderFailure Skipped(ProviderClient provider)
+    {
+        var exception = new CircuitOpenException(provider.Name, provider.Breaker!.GetSnapshot().RetryAfter);
+        var failure = new ProviderFailure(provider.Name, ProviderErrorClassifier.Describe(exception), StatusCode: null);
+        LogProviderSkipped(provider.Name, failure.Error);
+        return failure;
+    }
+
+    // Opens a provider's stream and reads up to its first content update, so a failure before that point can still
+    // fail over. Returns the stream and what it sent so far, or the provider's failure.
+    private async Task<(IAsyncEnumerator<ChatResponseUpdate>? Stream, List<ChatResponseUpdate> Opening, ProviderFailure? Failure)> OpenStreamAsync(
+        ProviderClient provider, IEnumerable<ChatMessage> messages, ChatOptions options, CancellationToken cancellationToken)
+    {
+        var opening = new List<ChatResponseUpdate>();
+        IAsyncEnumerator<ChatResponseUpdate>? stream = null;
+        try
+        {
+            stream = provider.Client.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            while (await stream.MoveNextAsync())
+            {
+                opening.Add(stream.Current);
+                if (stream.Current.HasContent())
+                {
+                    return (stream, opening, null);
+                }
+            }
+
+            // The stream ended without content (an empty answer): still a complete answer from this provider.
+            opening.Add(new ChatResponseUpdate { Role = ChatRole.Assistant });
+            return (stream, opening, null);
+        }
+        catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
+        {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync();
+            }
+
+            return (null, opening, RecordFailureOrThrow(provider, ex));
+        }
+        catch
+        {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    private async ValueTask<bool> MoveNextOrThrowInterruptedAsync(
+        ProviderClient provider, IAsyncEnumerator<ChatResponseUpdate> stream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await stream.MoveNextAsync();
+        }
+        catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
+        {
+            var failure = new ProviderFailure(provider.Name, ProviderErrorClassifier.Describe(ex), ProviderErrorClassifier.StatusCode(ex));
+            LogStreamInterrupted(provider.Name, failure.Error);
+            throw new ProviderStreamInterruptedException(failure, ex);
+        }
+    }
+
+    private ProvidersExhaustedException Exhausted(List<ProviderFailure> failures)
+    {
+        var retryAfter = _providers
+            .Select(p => p.Breaker?.GetSnapshot().RetryAfter)
+            .Where(wait => wait is not null)
+            .Min();
+        return new ProvidersExhaustedException(failures, retryAfter);
+    }
 
     // A provider fault is recorded so the next provider can be tried; a request the provider rejected as invalid
     // would be rejected everywhere, so it ends the request, naming the provider.
@@ -142,4 +287,13 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} failed ({Error}); trying the next provider")]
     private partial void LogProviderFailed(string provider, string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Provider {Provider} skipped: {Reason}")]
+    private partial void LogProviderSkipped(string provider, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Every provider's circuit is open; trying {Provider}, whose break ends soonest")]
+    private partial void LogPanicTrial(string provider);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stream from provider {Provider} interrupted after it had started ({Error})")]
+    private partial void LogStreamInterrupted(string provider, string error);
 }

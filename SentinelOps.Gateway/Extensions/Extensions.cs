@@ -1,6 +1,8 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using SentinelOps.Gateway.ChatClients;
+using SentinelOps.Gateway.Health;
 using SentinelOps.Gateway.Providers;
 using SentinelOps.Shared.Providers;
 
@@ -11,10 +13,10 @@ internal static class Extensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<GatewayOptions>()
-            .BindConfiguration(GatewayOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<GatewayOptions>(GatewayOptions.SectionName);
+        builder.Services.AddValidatedOptions<CircuitBreakerOptions>(CircuitBreakerOptions.SectionName);
+        builder.Services.AddValidatedOptions<RetryOptions>(RetryOptions.SectionName);
+        builder.Services.AddValidatedOptions<AttemptTimeoutOptions>(AttemptTimeoutOptions.SectionName);
         builder.Services.AddOptions<ProvidersOptions>()
             .Bind(builder.Configuration)
             .ValidateDataAnnotations()
@@ -36,8 +38,17 @@ internal static class Extensions
         builder.Services.AddSingleton<ProviderChain>();
         builder.Services.AddChatClient(services => new ProviderFailoverChatClient(
             services.GetRequiredService<ProviderChain>().Providers,
+            services.GetRequiredService<IOptions<GatewayOptions>>().Value.RequestTimeout,
+            services.GetRequiredService<TimeProvider>(),
             services.GetService<ILogger<ProviderFailoverChatClient>>()));
 
         return builder;
     }
+
+    private static void AddValidatedOptions<TOptions>(this IServiceCollection services, string section)
+        where TOptions : class =>
+        services.AddOptions<TOptions>()
+            .BindConfiguration(section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 }

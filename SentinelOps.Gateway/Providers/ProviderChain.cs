@@ -1,25 +1,54 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using SentinelOps.Gateway.ChatClients;
+using SentinelOps.Gateway.Health;
 using SentinelOps.Shared.Providers;
 
 namespace SentinelOps.Gateway.Providers;
 
-/// <summary>Builds and owns one chat client pipeline per configured provider, in priority order.</summary>
+/// <summary>Builds and owns, per configured provider, its circuit breaker and its chat client pipeline, in priority order.</summary>
+/// <remarks>
+/// Each pipeline, outermost first: OpenTelemetry (one GenAI span per provider, so a failover shows as sibling spans),
+/// retry, circuit breaker, attempt timeout, protocol client. The breaker sits inside the retry so it counts every
+/// attempt: its threshold then bounds the calls a dead provider receives, and retrying stops the moment it opens.
+/// </remarks>
 public sealed class ProviderChain : IDisposable
 {
     /// <summary>The name of the <see cref="HttpClient"/> configuration provider calls use.</summary>
     public const string HttpClientName = "sentinel-provider";
 
-    /// <summary>Creates the pipelines for the configured providers.</summary>
-    public ProviderChain(IOptions<ProvidersOptions> options, IHttpClientFactory httpClientFactory, IServiceProvider services)
+    /// <summary>Creates the breakers and pipelines for the configured providers.</summary>
+    public ProviderChain(
+        IOptions<ProvidersOptions> providers,
+        IOptions<CircuitBreakerOptions> circuitBreaker,
+        IOptions<RetryOptions> retry,
+        IOptions<AttemptTimeoutOptions> timeouts,
+        IHttpClientFactory httpClientFactory,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        IServiceProvider services)
     {
-        Providers = options.Value.InPriorityOrder
-            .Select(provider => new ProviderClient(provider, BuildPipeline(provider, httpClientFactory, services)))
+        Providers = providers.Value.InPriorityOrder
+            .Select(provider =>
+            {
+                var breaker = new CircuitBreaker(provider.Name, circuitBreaker.Value, timeProvider, loggerFactory.CreateLogger<CircuitBreaker>());
+                var pipeline = new ChatClientBuilder(ProviderChatClientFactory.Create(provider, httpClientFactory.CreateClient(HttpClientName)))
+                    .UseOpenTelemetry(loggerFactory)
+                    .UseRetry(retry.Value)
+                    .UseCircuitBreaker(breaker)
+                    .UseAttemptTimeout(timeouts.Value)
+                    .Build(services);
+                return new ProviderClient(provider, pipeline, breaker);
+            })
             .ToArray();
     }
 
     /// <summary>The providers, in the order requests try them.</summary>
     public IReadOnlyList<ProviderClient> Providers { get; }
+
+    /// <summary>The provider called <paramref name="name"/>, if configured.</summary>
+    public ProviderClient? Find(string name) =>
+        Providers.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
 
     /// <inheritdoc/>
     public void Dispose()
@@ -28,13 +57,5 @@ public sealed class ProviderChain : IDisposable
         {
             provider.Client.Dispose();
         }
-    }
-
-    private static IChatClient BuildPipeline(ProviderOptions provider, IHttpClientFactory httpClientFactory, IServiceProvider services)
-    {
-        var protocolClient = ProviderChatClientFactory.Create(provider, httpClientFactory.CreateClient(HttpClientName));
-        return new ChatClientBuilder(protocolClient)
-            .UseOpenTelemetry()
-            .Build(services);
     }
 }

@@ -148,7 +148,7 @@ public sealed class ProviderFailoverChatClientTests
         };
         var received = new List<string>();
 
-        await Assert.ThrowsAsync<IOException>(async () =>
+        var ex = await Assert.ThrowsAsync<ProviderStreamInterruptedException>(async () =>
         {
             await foreach (var update in CreateClient(("a", first), ("b", second)).GetStreamingResponseAsync(Prompt))
             {
@@ -157,6 +157,8 @@ public sealed class ProviderFailoverChatClientTests
         });
 
         Assert.Equal(["partial"], received);
+        Assert.Equal("a", ex.Failure.Provider);
+        Assert.IsType<IOException>(ex.InnerException);
         Assert.Equal(0, second.Calls);
     }
 
@@ -173,7 +175,7 @@ public sealed class ProviderFailoverChatClientTests
     }
 
     private static ProviderFailoverChatClient CreateClient(params (string Name, IChatClient Client)[] providers) =>
-        new([.. providers.Select(p => new ProviderClient(new ProviderOptions { Name = p.Name }, p.Client))]);
+        new([.. providers.Select(p => new ProviderClient(new ProviderOptions { Name = p.Name }, p.Client))], TimeSpan.FromMinutes(1), TimeProvider.System);
 
     private static TestChatClient Recording(List<string> order, string name, TestChatClient inner) => new()
     {

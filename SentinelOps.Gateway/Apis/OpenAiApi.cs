@@ -1,0 +1,192 @@
+using System.ClientModel.Primitives;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.AI;
+using OpenAI.Chat;
+using SentinelOps.Gateway.Apis.OpenAi;
+using SentinelOps.Gateway.ChatClients;
+using SentinelOps.Gateway.Providers;
+using SentinelOps.ServiceDefaults;
+
+// OPENAI001: AsOpenAIChatCompletion / AsOpenAIStreamingChatCompletionUpdatesAsync are the official bridge from
+// Microsoft.Extensions.AI to OpenAI's own wire types, still marked experimental. Versions are pinned centrally and the
+// tests drive this endpoint with the official OpenAI client, so a breaking change would show.
+#pragma warning disable OPENAI001
+
+namespace SentinelOps.Gateway.Apis;
+
+/// <summary>
+/// OpenAI-compatible endpoints, so any OpenAI SDK can use the gateway by changing its base URL:
+/// <c>POST /v1/chat/completions</c> (JSON and server-sent events) and <c>GET /v1/models</c>.
+/// </summary>
+public static class OpenAiApi
+{
+    /// <summary>Response header naming the provider that answered.</summary>
+    public const string ProviderHeader = "x-sentinel-provider";
+
+    /// <summary>Response header saying whether another provider failed first (<c>true</c>/<c>false</c>).</summary>
+    public const string FailoverHeader = "x-sentinel-failover";
+
+    /// <summary>Maps the endpoints.</summary>
+    public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/v1").WithTags("OpenAI-compatible");
+        api.MapPost("/chat/completions", CreateChatCompletionAsync);
+        api.MapGet("/models", ListModels);
+        return app;
+    }
+
+    private static Ok<ModelList> ListModels(ProviderChain chain) => TypedResults.Ok(new ModelList(
+        "list",
+        [.. chain.Providers.Select(p => new ModelEntry(p.Options.Model, "model", 0, p.Name))]));
+
+    private static async Task<IResult> CreateChatCompletionAsync(HttpContext context, IChatClient chatClient)
+    {
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            return JsonBodyReader.Problem("body", "The body is not valid JSON.");
+        }
+
+        ChatCompletionRequest? request;
+        using (document)
+        {
+            (request, var errors) = ChatCompletionRequestReader.Read(document.RootElement);
+            if (request is null)
+            {
+                return GatewayProblems.Invalid(errors);
+            }
+        }
+
+        var traceId = Activity.Current?.TraceId.ToHexString() ?? context.TraceIdentifier;
+        try
+        {
+            if (!request.Stream)
+            {
+                var response = await chatClient.GetResponseAsync(request.Messages, request.Options, context.RequestAborted);
+                WriteRoutingHeaders(context, ProviderRouting.From(response.AdditionalProperties));
+                var completion = ModelReaderWriter.Write(response.AsOpenAIChatCompletion());
+                return TypedResults.Bytes(completion.ToMemory(), "application/json");
+            }
+
+            return await StreamAsync(context, chatClient, request);
+        }
+        catch (Exception ex) when (GatewayProblems.TryCreate(ex, context, traceId, out var problem))
+        {
+            return problem;
+        }
+    }
+
+    // The provider chain does all its failing over inside the first MoveNextAsync, so a chain that fails entirely is
+    // still answered with a problem document; once the first update is in hand, the response becomes a stream.
+    private static async Task<IResult> StreamAsync(HttpContext context, IChatClient chatClient, ChatCompletionRequest request)
+    {
+        var routing = new StrongBox<ProviderRouting?>();
+        var updates = Observe(chatClient.GetStreamingResponseAsync(request.Messages, request.Options, context.RequestAborted), routing, request.IncludeUsage);
+        var enumerator = updates.AsOpenAIStreamingChatCompletionUpdatesAsync(context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
+        try
+        {
+            if (!await enumerator.MoveNextAsync())
+            {
+                await WriteDoneAsync(context);
+                return TypedResults.Empty;
+            }
+        }
+        catch
+        {
+            await enumerator.DisposeAsync();
+            throw;
+        }
+
+        await using (enumerator)
+        {
+            context.Response.ContentType = "text/event-stream";
+            context.Response.Headers.CacheControl = "no-cache";
+            WriteRoutingHeaders(context, routing.Value);
+            var current = enumerator.Current;
+            while (true)
+            {
+                await WriteEventAsync(context, ModelReaderWriter.Write(current));
+                try
+                {
+                    if (!await enumerator.MoveNextAsync())
+                    {
+                        break;
+                    }
+                }
+                catch (ProviderStreamInterruptedException ex)
+                {
+                    // Never a clean [DONE] after a broken stream: the client must know its answer is incomplete.
+                    await WriteEventAsync(context, BinaryData.FromObjectAsJson(new
+                    {
+                        error = new { message = ex.Message, type = "server_error", code = "stream_interrupted", provider = ex.Failure.Provider },
+                    }));
+                    return TypedResults.Empty;
+                }
+
+                current = enumerator.Current;
+            }
+        }
+
+        await WriteDoneAsync(context);
+        return TypedResults.Empty;
+    }
+
+    private static void WriteRoutingHeaders(HttpContext context, ProviderRouting? routing)
+    {
+        if (routing is null)
+        {
+            return;
+        }
+
+        context.Response.Headers[ProviderHeader] = routing.Provider;
+        context.Response.Headers[FailoverHeader] = routing.FailoverOccurred ? "true" : "false";
+    }
+
+    // Captures the routing the failover client put on the first update (the OpenAI conversion drops it), and drops
+    // usage figures unless the client asked for them with stream_options.include_usage.
+    private static async IAsyncEnumerable<ChatResponseUpdate> Observe(
+        IAsyncEnumerable<ChatResponseUpdate> updates, StrongBox<ProviderRouting?> routing, bool includeUsage)
+    {
+        await foreach (var update in updates)
+        {
+            routing.Value ??= ProviderRouting.From(update.AdditionalProperties);
+            if (!includeUsage && update.Contents.Any(c => c is UsageContent))
+            {
+                update.Contents = [.. update.Contents.Where(c => c is not UsageContent)];
+            }
+
+            yield return update;
+        }
+    }
+
+    private static async Task WriteEventAsync(HttpContext context, BinaryData payload)
+    {
+        await context.Response.WriteAsync("data: ", context.RequestAborted);
+        await context.Response.Body.WriteAsync(payload.ToMemory(), context.RequestAborted);
+        await context.Response.WriteAsync("\n\n", context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+    }
+
+    private static async Task WriteDoneAsync(HttpContext context)
+    {
+        context.Response.ContentType ??= "text/event-stream";
+        await context.Response.WriteAsync("data: [DONE]\n\n", context.RequestAborted);
+    }
+
+    private sealed record ModelList(
+        [property: System.Text.Json.Serialization.JsonPropertyName("object")] string Object,
+        [property: System.Text.Json.Serialization.JsonPropertyName("data")] IReadOnlyList<ModelEntry> Data);
+
+    private sealed record ModelEntry(
+        [property: System.Text.Json.Serialization.JsonPropertyName("id")] string Id,
+        [property: System.Text.Json.Serialization.JsonPropertyName("object")] string Object,
+        [property: System.Text.Json.Serialization.JsonPropertyName("created")] long Created,
+        [property: System.Text.Json.Serialization.JsonPropertyName("owned_by")] string OwnedBy);
+}

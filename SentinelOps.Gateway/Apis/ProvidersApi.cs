@@ -1,0 +1,68 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SentinelOps.Gateway.Health;
+using SentinelOps.Gateway.Providers;
+
+namespace SentinelOps.Gateway.Apis;
+
+/// <summary><c>GET /api/providers/status</c>: what the gateway has seen of each provider, in the seed's shape.</summary>
+public static class ProvidersApi
+{
+    /// <summary>Maps the endpoints.</summary>
+    public static IEndpointRouteBuilder MapProvidersApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/providers").WithTags("Providers");
+        api.MapGet("/status", GetStatus);
+        return app;
+    }
+
+    private static Ok<Dictionary<string, ProviderStatus>> GetStatus(ProviderChain chain)
+    {
+        var statuses = new Dictionary<string, ProviderStatus>();
+        foreach (var provider in chain.Providers)
+        {
+            var snapshot = provider.Breaker?.GetSnapshot()
+                ?? new CircuitBreakerSnapshot(CircuitState.Closed, 0, 0, 0, null, null, null);
+            statuses[provider.Name] = new ProviderStatus(
+                StatusOf(snapshot),
+                provider.Options.Kind.ToString(),
+                provider.Options.Model,
+                provider.Options.Priority,
+                snapshot.AverageLatency is { } latency ? Math.Round(latency.TotalMilliseconds, 1) : null,
+                snapshot.SuccessRatePercent,
+                new CircuitBreakerStatus(
+                    snapshot.State,
+                    snapshot.ConsecutiveFailures,
+                    snapshot.OpenedAt,
+                    snapshot.RetryAfter is { } wait ? Math.Round(wait.TotalSeconds, 1) : null));
+        }
+
+        return TypedResults.Ok(statuses);
+    }
+
+    // down: the gateway will not call it; degraded: it is being called but some calls fail.
+    private static string StatusOf(CircuitBreakerSnapshot snapshot) => snapshot.State switch
+    {
+        CircuitState.Open or CircuitState.Isolated => "down",
+        CircuitState.HalfOpen => "recovering",
+        _ when snapshot.ConsecutiveFailures > 0 || snapshot.Failures > 0 => "degraded",
+        _ => "healthy",
+    };
+
+    /// <summary>One provider's status.</summary>
+    public sealed record ProviderStatus(
+        [property: JsonPropertyName("status")] string Status,
+        [property: JsonPropertyName("kind")] string Kind,
+        [property: JsonPropertyName("model")] string Model,
+        [property: JsonPropertyName("priority")] int Priority,
+        [property: JsonPropertyName("latency_ms")] double? LatencyMs,
+        [property: JsonPropertyName("success_rate_pct")] double SuccessRatePct,
+        [property: JsonPropertyName("circuit_breaker")] CircuitBreakerStatus CircuitBreaker);
+
+    /// <summary>A provider's circuit.</summary>
+    public sealed record CircuitBreakerStatus(
+        [property: JsonPropertyName("state")] CircuitState State,
+        [property: JsonPropertyName("failures")] int Failures,
+        [property: JsonPropertyName("opened_at")] DateTimeOffset? OpenedAt,
+        [property: JsonPropertyName("retry_after")] double? RetryAfterSeconds);
+}

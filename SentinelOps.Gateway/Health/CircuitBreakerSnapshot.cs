@@ -1,0 +1,22 @@
+namespace SentinelOps.Gateway.Health;
+
+/// <summary>A consistent view of a breaker at one instant.</summary>
+/// <param name="State">The circuit state.</param>
+/// <param name="ConsecutiveFailures">Failures since the last success.</param>
+/// <param name="Successes">Successful calls in the sampling window.</param>
+/// <param name="Failures">Failed calls in the sampling window.</param>
+/// <param name="OpenedAt">When the circuit last opened, while it is not closed.</param>
+/// <param name="RetryAfter">Time left in the break, while open.</param>
+/// <param name="AverageLatency">Smoothed latency of successful calls, once there has been one.</param>
+public sealed record CircuitBreakerSnapshot(
+    CircuitState State,
+    int ConsecutiveFailures,
+    long Successes,
+    long Failures,
+    DateTimeOffset? OpenedAt,
+    TimeSpan? RetryAfter,
+    TimeSpan? AverageLatency)
+{
+    /// <summary>Successes as a percentage of calls in the window; 100 when there were none.</summary>
+    public double SuccessRatePercent => Successes + Failures == 0 ? 100 : Math.Round(100.0 * Successes / (Successes + Failures), 1);
+}
