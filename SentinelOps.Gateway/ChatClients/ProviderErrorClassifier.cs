@@ -27,12 +27,13 @@ public static class ProviderErrorClassifier
             : ProviderErrorKind.ProviderFault;
 
     /// <summary>
-    /// Whether trying the same provider again soon could succeed: 408, 429, 5xx, timeouts, connection failures and
-    /// unreadable responses. Not an open circuit, and not a wrong key, account or model.
+    /// Whether trying the same provider again soon could succeed: 408, 429, 5xx, connection failures and unreadable
+    /// responses. Not an open circuit, not a wrong key, account or model, and not an attempt that hit its timeout:
+    /// a provider that hung once would most likely cost the same wait again, while the next provider is ready now.
     /// </summary>
     public static bool IsTransient(Exception exception) => exception switch
     {
-        CircuitOpenException => false,
+        CircuitOpenException or AttemptTimeoutException => false,
         _ when StatusCode(exception) is { } status => status is 408 or 429 or >= 500,
         _ => true,
     };

@@ -1,13 +1,24 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using SentinelOps.Simulator.Faults;
 
 namespace SentinelOps.Tests.EndToEnd;
 
-/// <summary>Starts the whole AppHost once for a test class: Redis, both simulators, gateway and monitor as real processes.</summary>
+/// <summary>
+/// Starts the whole AppHost once for the end-to-end collection: Redis, both simulators, gateway and monitor as real processes,
+/// with the gateway's breaks and timeouts shortened so recoveries happen within a test's time.
+/// </summary>
 public sealed class SentinelAppFixture : IAsyncLifetime
 {
     public static readonly string[] Resources = ["primary", "fallback", "gateway", "monitor"];
+
+    public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan MaxBreakDuration = TimeSpan.FromSeconds(4);
+    public static readonly TimeSpan TimeToFirstToken = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
@@ -17,7 +28,12 @@ public sealed class SentinelAppFixture : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SentinelOps_AppHost>(
-            [],
+            [
+                $"--Gateway:CircuitBreaker:BreakDuration={BreakDuration}",
+                $"--Gateway:CircuitBreaker:MaxBreakDuration={MaxBreakDuration}",
+                $"--Gateway:Timeouts:TimeToFirstToken={TimeToFirstToken}",
+                $"--Gateway:Timeouts:Attempt={AttemptTimeout}",
+            ],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
         App = await builder.BuildAsync(timeout.Token);
@@ -30,10 +46,53 @@ public sealed class SentinelAppFixture : IAsyncLifetime
 
     public HttpClient CreateGatewayClient() => App.CreateHttpClient("gateway", "http");
 
+    public HttpClient CreateSimulatorClient(string simulator) => App.CreateHttpClient(simulator, "http");
+
     public async Task ExecuteCommandAsync(string resource, string command)
     {
         var result = await App.ResourceCommands.ExecuteCommandAsync(resource, command, CancellationToken.None);
         Assert.True(result.Success, $"{resource}/{command}: {result.Message}");
+    }
+
+    public async Task<SimulatorStats> GetStatsAsync(string simulator)
+    {
+        using var http = CreateSimulatorClient(simulator);
+        return (await http.GetFromJsonAsync<SimulatorStats>("/control/stats"))!;
+    }
+
+    public async Task SetFaultAsync(string simulator, object fault)
+    {
+        using var http = CreateSimulatorClient(simulator);
+        (await http.PutAsJsonAsync("/control/faults", fault)).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>
+    /// Clears every fault and waits until the primary answers again, so each test starts from a healthy system
+    /// whatever the previous test left open (a closed circuit needs a trial after its break).
+    /// </summary>
+    public async Task ResetAsync()
+    {
+        await ExecuteCommandAsync("primary", "restore");
+        await ExecuteCommandAsync("fallback", "restore");
+        using var gateway = CreateGatewayClient();
+        using var deadline = new CancellationTokenSource(MaxBreakDuration * 3);
+        while (true)
+        {
+            var response = await gateway.PostAsJsonAsync("/api/chat", new { message = "are you back?" }, deadline.Token);
+            if (response.IsSuccessStatusCode
+                && JsonDocument.Parse(await response.Content.ReadAsStringAsync(deadline.Token)).RootElement.GetProperty("provider_used").GetString() == "primary")
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), deadline.Token);
+        }
+
+        foreach (var simulator in new[] { "primary", "fallback" })
+        {
+            using var http = CreateSimulatorClient(simulator);
+            (await http.DeleteAsync("/control/stats")).EnsureSuccessStatusCode();
+        }
     }
 
     public async Task DisposeAsync()

@@ -1,12 +1,14 @@
 using System.ClientModel;
 using System.Net;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Time.Testing;
 using SentinelOps.Gateway.ChatClients;
+using SentinelOps.Gateway.Health;
 using SentinelOps.Gateway.Providers;
 using SentinelOps.Shared.Providers;
 using SentinelOps.Tests.TestDoubles;
 
-namespace SentinelOps.Tests.Gateway;
+namespace SentinelOps.Tests.Gateway.ChatClients;
 
 public sealed class ProviderFailoverChatClientTests
 {
@@ -174,8 +176,147 @@ public sealed class ProviderFailoverChatClientTests
         Assert.Equal(["a", "b"], ex.Failures.Select(f => f.Provider));
     }
 
+    [Fact]
+    public async Task OpenCircuit_IsSkippedWithoutACall_AndListedInTheChain()
+    {
+        var time = new FakeTimeProvider();
+        var primary = TestChatClient.Answering("from primary");
+        var breaker = OpenBreaker("a", time);
+        var client = new ProviderFailoverChatClient(
+            [Guarded("a", primary, breaker, time), new ProviderClient(new ProviderOptions { Name = "b" }, TestChatClient.Answering("from b"))],
+            TimeSpan.FromMinutes(1),
+            time);
+
+        var response = await client.GetResponseAsync(Prompt);
+
+        Assert.Equal(0, primary.Calls);
+        var routing = ProviderRouting.From(response.AdditionalProperties)!;
+        Assert.Equal("b", routing.Provider);
+        Assert.Equal("circuit open (retry in 30 s)", routing.Failures.Single().Error);
+    }
+
+    [Fact]
+    public async Task EveryCircuitOpen_GivesOneRealTry_ToTheProviderWhoseBreakEndsSoonest()
+    {
+        var time = new FakeTimeProvider();
+        var a = TestChatClient.Answering("from a");
+        var b = TestChatClient.Answering("from b");
+        var breakerA = OpenBreaker("a", time);
+        time.Advance(TimeSpan.FromSeconds(10));
+        var breakerB = OpenBreaker("b", time);
+        var client = new ProviderFailoverChatClient([Guarded("a", a, breakerA, time), Guarded("b", b, breakerB, time)], TimeSpan.FromMinutes(1), time);
+
+        var response = await client.GetResponseAsync(Prompt);
+
+        Assert.Equal("from a", response.Text);
+        Assert.Equal((1, 0), (a.Calls, b.Calls));
+        Assert.Equal(CircuitState.Closed, breakerA.State);
+        Assert.Equal(CircuitState.Open, breakerB.State);
+    }
+
+    [Fact]
+    public async Task EveryCircuitOpen_AndTheTrialFails_Is503WithTheSoonestRetryAfter()
+    {
+        var time = new FakeTimeProvider();
+        var a = TestChatClient.Throwing(new HttpRequestException("down", null, HttpStatusCode.ServiceUnavailable));
+        var b = TestChatClient.Answering("from b");
+        var breakerA = OpenBreaker("a", time);
+        time.Advance(TimeSpan.FromSeconds(10));
+        var breakerB = OpenBreaker("b", time);
+        var client = new ProviderFailoverChatClient([Guarded("a", a, breakerA, time), Guarded("b", b, breakerB, time)], TimeSpan.FromMinutes(1), time);
+
+        var ex = await Assert.ThrowsAsync<ProvidersExhaustedException>(() => client.GetResponseAsync(Prompt));
+
+        Assert.Equal((1, 0), (a.Calls, b.Calls));
+        Assert.Equal(["b", "a"], ex.Failures.Select(f => f.Provider));
+        Assert.Equal(TimeSpan.FromSeconds(30), ex.RetryAfter);
+    }
+
+    [Fact]
+    public async Task OneDeadline_CoversTheWholeChain()
+    {
+        var time = new FakeTimeProvider();
+        var hanging = new TestChatClient
+        {
+            GetResponseAsyncCallback = async (_, _, token) =>
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, token);
+                return new ChatResponse();
+            },
+        };
+        var second = TestChatClient.Answering("too late");
+        var client = new ProviderFailoverChatClient(
+            [new ProviderClient(new ProviderOptions { Name = "a" }, hanging), new ProviderClient(new ProviderOptions { Name = "b" }, second)],
+            TimeSpan.FromSeconds(10),
+            time);
+        var started = time.GetUtcNow();
+
+        var ex = await Assert.ThrowsAsync<RequestDeadlineExceededException>(
+            () => FakeTime.RunAsync(time, client.GetResponseAsync(Prompt), TimeSpan.FromMilliseconds(100)));
+
+        Assert.InRange(time.GetUtcNow() - started, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10.2));
+        Assert.Equal(TimeSpan.FromSeconds(10), ex.Timeout);
+        Assert.Equal(0, second.Calls);
+    }
+
+    [Fact]
+    public async Task TheDeadline_TravelsDownThePipeline_InTheOptions()
+    {
+        var time = new FakeTimeProvider();
+        DateTimeOffset? seen = null;
+        var inner = new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, options, _) =>
+            {
+                seen = options.GetDeadline();
+                return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")));
+            },
+        };
+        var callerOptions = new ChatOptions { Temperature = 0.5f };
+        var client = new ProviderFailoverChatClient([new ProviderClient(new ProviderOptions { Name = "a" }, inner)], TimeSpan.FromSeconds(42), time);
+
+        await client.GetResponseAsync(Prompt, callerOptions);
+
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(42), seen);
+        Assert.Null(callerOptions.GetDeadline());
+    }
+
+    [Fact]
+    public async Task Streaming_UpdatesWithoutContent_FromAProviderThatThenFails_NeverReachTheCaller()
+    {
+        var first = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, _) => PreambleThenFail() };
+        var client = CreateClient(("a", first), ("b", TestChatClient.Answering("from b")));
+
+        var updates = await client.GetStreamingResponseAsync(Prompt).ToListAsync();
+
+        Assert.Equal("fromb", string.Concat(updates.Select(u => u.Text)));
+        Assert.All(updates, u => Assert.NotEqual("a-response", u.ResponseId));
+    }
+
     private static ProviderFailoverChatClient CreateClient(params (string Name, IChatClient Client)[] providers) =>
         new([.. providers.Select(p => new ProviderClient(new ProviderOptions { Name = p.Name }, p.Client))], TimeSpan.FromMinutes(1), TimeProvider.System);
+
+    private static CircuitBreaker OpenBreaker(string name, FakeTimeProvider time)
+    {
+        var breaker = new CircuitBreaker(name, new CircuitBreakerOptions(), time);
+        for (var i = 0; i < 3; i++)
+        {
+            breaker.TryEnter(out var permit);
+            breaker.RecordFailure(permit);
+        }
+
+        return breaker;
+    }
+
+    private static ProviderClient Guarded(string name, IChatClient inner, CircuitBreaker breaker, TimeProvider time) =>
+        new(new ProviderOptions { Name = name }, new CircuitBreakerChatClient(inner, breaker, time), breaker);
+
+    private static async IAsyncEnumerable<ChatResponseUpdate> PreambleThenFail()
+    {
+        await Task.Yield();
+        yield return new ChatResponseUpdate { Role = ChatRole.Assistant, ResponseId = "a-response" };
+        throw new HttpRequestException("reset", new IOException());
+    }
 
     private static TestChatClient Recording(List<string> order, string name, TestChatClient inner) => new()
     {

@@ -1,0 +1,214 @@
+using System.ClientModel;
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Time.Testing;
+using SentinelOps.Gateway.ChatClients;
+using SentinelOps.Simulator;
+using SentinelOps.Tests.Simulator;
+using SentinelOps.Tests.TestDoubles;
+
+namespace SentinelOps.Tests.Gateway.ChatClients;
+
+public sealed class RetryChatClientTests
+{
+    private static readonly ChatMessage[] Prompt = [new(ChatRole.User, "hi")];
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
+
+    private readonly FakeTimeProvider _time = new();
+    private readonly RetryOptions _options = new() { MaxRetryAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(2) };
+
+    [Theory]
+    [InlineData(1, 0.0, 0)]
+    [InlineData(1, 0.5, 100)]
+    [InlineData(2, 0.5, 200)]
+    [InlineData(3, 0.999, 799.2)]
+    [InlineData(10, 0.999, 1998)]
+    public void Backoff_IsFullJitter_UnderAnExponentialCeiling_CappedAtMaxDelay(int retry, double random, double expectedMs)
+    {
+        var client = new RetryChatClient(new TestChatClient(), _options, _time, () => random);
+
+        Assert.Equal(expectedMs, client.Backoff(retry).TotalMilliseconds, precision: 3);
+    }
+
+    [Fact]
+    public async Task TransientFailures_AreRetried_AfterTheJitteredBackoff()
+    {
+        var calls = new List<DateTimeOffset>();
+        var inner = new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, _, _) =>
+            {
+                calls.Add(_time.GetUtcNow());
+                return calls.Count < 3
+                    ? Task.FromException<ChatResponse>(new HttpRequestException("busy", null, HttpStatusCode.ServiceUnavailable))
+                    : Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")));
+            },
+        };
+        var client = new RetryChatClient(inner, _options, _time, () => 0.5);
+
+        var response = await FakeTime.RunAsync(_time, client.GetResponseAsync(Prompt), Step);
+
+        Assert.Equal("ok", response.Text);
+        Assert.Equal(3, calls.Count);
+        AssertGap(TimeSpan.FromMilliseconds(100), calls[1] - calls[0]);
+        AssertGap(TimeSpan.FromMilliseconds(200), calls[2] - calls[1]);
+    }
+
+    [Fact]
+    public async Task RetryAfter_FromTheProvider_IsHonoured()
+    {
+        await using var simulator = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
+        using (var control = simulator.CreateHttpClient())
+        {
+            (await control.PutAsJsonAsync("control/faults", new { mode = "rate_limited", retry_after_seconds = 1, requests = 1 })).EnsureSuccessStatusCode();
+        }
+
+        var calls = new List<DateTimeOffset>();
+        var provider = SimulatorProtocolTests.CreateRealClient(simulator);
+        var recording = new TestChatClient
+        {
+            GetResponseAsyncCallback = (m, o, t) =>
+            {
+                calls.Add(_time.GetUtcNow());
+                return provider.GetResponseAsync(m, o, t);
+            },
+        };
+        var client = new RetryChatClient(recording, _options, _time, () => 0.5);
+
+        var response = await FakeTime.RunAsync(_time, client.GetResponseAsync(Prompt), Step);
+
+        Assert.NotEmpty(response.Text);
+        Assert.Equal(2, calls.Count);
+        AssertGap(TimeSpan.FromSeconds(1), calls[1] - calls[0]);
+    }
+
+    [Fact]
+    public async Task RetryAfterLongerThanMaxDelay_IsNotWaitedFor_SoTheCallerCanFailOver()
+    {
+        await using var simulator = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
+        using (var control = simulator.CreateHttpClient())
+        {
+            (await control.PutAsJsonAsync("control/faults", new { mode = "rate_limited", retry_after_seconds = 30 })).EnsureSuccessStatusCode();
+        }
+
+        var provider = SimulatorProtocolTests.CreateRealClient(simulator);
+        var client = new RetryChatClient(provider, _options, _time);
+
+        var ex = await Assert.ThrowsAsync<ClientResultException>(() => client.GetResponseAsync(Prompt));
+
+        Assert.Equal(429, ex.Status);
+        using var stats = simulator.CreateHttpClient();
+        Assert.Equal(1, (await stats.GetFromJsonAsync<SentinelOps.Simulator.Faults.SimulatorStats>("control/stats"))!.ChatRequests);
+    }
+
+    [Fact]
+    public async Task ABackoffThatWouldPassTheDeadline_EndsTheRetries()
+    {
+        var inner = TestChatClient.Throwing(new HttpRequestException("busy", null, HttpStatusCode.BadGateway));
+        var client = new RetryChatClient(inner, _options, _time, () => 0.99);
+        var options = new ChatOptions().WithDeadline(_time.GetUtcNow() + TimeSpan.FromMilliseconds(150));
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => FakeTime.RunAsync(_time, client.GetResponseAsync(Prompt, options), Step));
+
+        Assert.Equal(1, inner.Calls);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.BadRequest)]
+    [InlineData(HttpStatusCode.Unauthorized)]
+    [InlineData(HttpStatusCode.NotFound)]
+    public async Task NonTransientErrors_AreNotRetried(HttpStatusCode status)
+    {
+        var inner = TestChatClient.Throwing(new HttpRequestException("no", null, status));
+        var client = new RetryChatClient(inner, _options, _time);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetResponseAsync(Prompt));
+
+        Assert.Equal(1, inner.Calls);
+    }
+
+    [Fact]
+    public async Task AnOpenCircuit_IsNotRetried()
+    {
+        var inner = TestChatClient.Throwing(new CircuitOpenException("p", TimeSpan.FromSeconds(5)));
+        var client = new RetryChatClient(inner, _options, _time);
+
+        await Assert.ThrowsAsync<CircuitOpenException>(() => client.GetResponseAsync(Prompt));
+
+        Assert.Equal(1, inner.Calls);
+    }
+
+    [Fact]
+    public async Task AnAttemptTimeout_IsNotRetried_SoTheNextProviderGetsTheTimeLeft()
+    {
+        var inner = TestChatClient.Throwing(new AttemptTimeoutException(TimeSpan.FromSeconds(10), waitingForFirstToken: true));
+        var client = new RetryChatClient(inner, _options, _time);
+
+        await Assert.ThrowsAsync<AttemptTimeoutException>(() => client.GetResponseAsync(Prompt));
+
+        Assert.Equal(1, inner.Calls);
+    }
+
+    [Fact]
+    public async Task CallerCancellation_IsNotRetried()
+    {
+        using var cts = new CancellationTokenSource();
+        var inner = new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, _, token) =>
+            {
+                cts.Cancel();
+                return Task.FromCanceled<ChatResponse>(token);
+            },
+        };
+        var client = new RetryChatClient(inner, _options, _time);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetResponseAsync(Prompt, cancellationToken: cts.Token));
+
+        Assert.Equal(1, inner.Calls);
+    }
+
+    [Fact]
+    public async Task Streaming_AFailureBeforeTheFirstUpdate_IsRetried()
+    {
+        var attempts = 0;
+        var inner = new TestChatClient
+        {
+            GetStreamingResponseAsyncCallback = (_, _, _) => ++attempts == 1
+                ? TestChatClient.Updates([], new HttpRequestException("reset", new IOException()))
+                : TestChatClient.Updates(["a", "b"]),
+        };
+        var client = new RetryChatClient(inner, _options, _time, () => 0);
+
+        var updates = await FakeTime.RunAsync(_time, client.GetStreamingResponseAsync(Prompt).ToListAsync().AsTask(), Step);
+
+        Assert.Equal(2, attempts);
+        Assert.Equal("ab", string.Concat(updates.Select(u => u.Text)));
+    }
+
+    [Fact]
+    public async Task Streaming_AFailureAfterTheFirstUpdate_IsNotRetried()
+    {
+        var inner = new TestChatClient
+        {
+            GetStreamingResponseAsyncCallback = (_, _, _) => TestChatClient.Updates(["a"], new HttpRequestException("reset", new IOException())),
+        };
+        var client = new RetryChatClient(inner, _options, _time, () => 0);
+        var received = new List<string>();
+
+        await Assert.ThrowsAsync<HttpRequestException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync(Prompt))
+            {
+                received.Add(update.Text);
+            }
+        });
+
+        Assert.Equal(1, inner.Calls);
+        Assert.Equal(["a"], received);
+    }
+
+    private static void AssertGap(TimeSpan expected, TimeSpan actual) =>
+        Assert.InRange(actual, expected, expected + Step + Step);
+}
