@@ -12,6 +12,6 @@ public sealed class GatewayOptions
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>One deadline for a whole request, across every provider tried.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Gateway:RequestTimeout must be between 1 s and 1 h.")]
     public TimeSpan RequestTimeout { get; set; } = DefaultRequestTimeout;
 }
