@@ -118,7 +118,7 @@ public sealed class FailoverEndToEndTests(SentinelAppFixture fixture) : IAsyncLi
     public async Task PrimaryHanging_EveryStreamStillCompletes_WithinTheTimeToFirstTokenPlusTheFallbacksLatency()
     {
         using var gateway = fixture.CreateGatewayClient();
-        var fallbackLatency = await TimeAsync(() => StreamThroughGatewayAsync(gateway, expectedProvider: "primary"));
+        var healthyLatency = await TimeAsync(() => StreamThroughGatewayAsync(gateway, expectedProvider: "primary"));
         await fixture.SetFaultAsync("primary", new { mode = "hang" });
 
         var durations = new List<TimeSpan>();
@@ -127,11 +127,12 @@ public sealed class FailoverEndToEndTests(SentinelAppFixture fixture) : IAsyncLi
             durations.Add(await TimeAsync(() => StreamThroughGatewayAsync(gateway, expectedProvider: "fallback")));
         }
 
-        var bound = SentinelAppFixture.TimeToFirstToken + fallbackLatency + TimeSpan.FromSeconds(1);
+        // The simulators stream alike, so a healthy stream's time stands for the fallback's latency.
+        var bound = SentinelAppFixture.TimeToFirstToken + healthyLatency + TimeSpan.FromSeconds(1);
         Assert.All(durations, d => Assert.True(d <= bound, $"{d.TotalSeconds:0.00} s > {bound.TotalSeconds:0.00} s"));
 
-        // Once the hangs have opened the circuit, the hung provider costs nothing at all.
-        Assert.True(durations[^1] < SentinelAppFixture.TimeToFirstToken, $"last request {durations[^1].TotalSeconds:0.00} s");
+        // Once three hangs have opened the circuit, the hung provider costs nothing at all (until a trial after the break).
+        Assert.Contains(durations.Skip(3), d => d < SentinelAppFixture.TimeToFirstToken);
     }
 
     [Fact]
