@@ -79,7 +79,7 @@ public sealed class FailoverEndToEndTests(SentinelAppFixture fixture) : IAsyncLi
     public async Task SteadyTraffic_ThroughA500Outage_NoClientErrors_PrimaryCallsBoundedByTheBreaker_ThenBackToPrimary()
     {
         const int Workers = 2;
-        var outage = TimeSpan.FromSeconds(6);
+        var outage = TimeSpan.FromSeconds(30);
         await fixture.SetFaultAsync("primary", new { mode = "error_500", duration_seconds = outage.TotalSeconds });
         var outageEnds = DateTimeOffset.UtcNow + outage;
         var trafficEnds = outageEnds + SentinelAppFixture.MaxBreakDuration + TimeSpan.FromSeconds(2);

@@ -17,7 +17,12 @@ internal sealed class GatewayHost : IDisposable
     public IChatClient ChatClient => _host.Services.GetRequiredService<IChatClient>();
 
     public static GatewayHost Create(
-        SimulatorServer primary, SimulatorServer fallback, string? primaryKey = null, string? fallbackKey = null, ILoggerProvider? logs = null)
+        SimulatorServer primary,
+        SimulatorServer fallback,
+        string? primaryKey = null,
+        string? fallbackKey = null,
+        ILoggerProvider? logs = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -34,6 +39,7 @@ internal sealed class GatewayHost : IDisposable
             ["Providers:1:ApiKey"] = fallbackKey,
             ["Gateway:Retry:BaseDelay"] = "00:00:00",
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         if (logs is not null)
         {
             builder.Logging.ClearProviders();
@@ -41,6 +47,8 @@ internal sealed class GatewayHost : IDisposable
             builder.Logging.AddProvider(logs);
         }
 
+        // As in the real gateway: the service defaults add a standard resilience handler to every HttpClient.
+        builder.AddServiceDefaults();
         builder.AddApplicationServices();
         return new GatewayHost(builder.Build());
     }
