@@ -14,10 +14,7 @@ public sealed class ProviderHttpClientTests
     {
         await using var primary = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
         await using var fallback = await SimulatorServer.StartAsync(SimulatorProtocol.Ollama);
-        using (var control = primary.CreateHttpClient())
-        {
-            (await control.PutAsJsonAsync("control/faults", new { mode = "error_503" })).EnsureSuccessStatusCode();
-        }
+        await primary.SetFaultAsync(new { mode = "error_503" });
 
         using var gateway = GatewayHost.Create(primary, fallback, settings: new Dictionary<string, string?>
         {
@@ -30,7 +27,6 @@ public sealed class ProviderHttpClientTests
             await gateway.ChatClient.GetResponseAsync("hello");
         }
 
-        using var stats = primary.CreateHttpClient();
-        Assert.Equal(2, (await stats.GetFromJsonAsync<SimulatorStats>("control/stats"))!.ChatRequests);
+        Assert.Equal(2, (await primary.GetStatsAsync()).ChatRequests);
     }
 }

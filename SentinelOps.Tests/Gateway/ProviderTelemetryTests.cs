@@ -15,10 +15,7 @@ public sealed class ProviderTelemetryTests
     {
         await using var primary = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
         await using var fallback = await SimulatorServer.StartAsync(SimulatorProtocol.Ollama);
-        using (var control = primary.CreateHttpClient())
-        {
-            (await control.PutAsJsonAsync("control/faults", new { mode = "error_503" })).EnsureSuccessStatusCode();
-        }
+        await primary.SetFaultAsync(new { mode = "error_503" });
 
         using var gateway = GatewayHost.Create(primary, fallback);
         using var source = new ActivitySource("SentinelOps.Tests");

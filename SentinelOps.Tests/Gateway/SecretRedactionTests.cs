@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Json;
 using Microsoft.Extensions.AI;
 using SentinelOps.Simulator;
 using SentinelOps.Tests.TestDoubles;
@@ -37,10 +36,10 @@ public sealed class SecretRedactionTests
         var errors = new List<string>();
 
         await chat.GetResponseAsync("a healthy request");
-        await SetFaultAsync(primary, "error_500");
+        await primary.SetFaultAsync(new { mode = "error_500" });
         await chat.GetResponseAsync("a failover");
         await chat.GetStreamingResponseAsync("a streamed failover").ToListAsync();
-        await SetFaultAsync(fallback, "error_503");
+        await fallback.SetFaultAsync(new { mode = "error_503" });
         errors.Add((await Assert.ThrowsAnyAsync<Exception>(() => chat.GetResponseAsync("total failure"))).ToString());
         errors.Add((await Assert.ThrowsAnyAsync<Exception>(async () => await chat.GetStreamingResponseAsync("streamed total failure").ToListAsync())).ToString());
 
@@ -51,11 +50,5 @@ public sealed class SecretRedactionTests
             Assert.DoesNotContain(OpenAiKey, text, StringComparison.Ordinal);
             Assert.DoesNotContain(OllamaKey, text, StringComparison.Ordinal);
         }
-    }
-
-    private static async Task SetFaultAsync(SimulatorServer simulator, string mode)
-    {
-        using var http = simulator.CreateHttpClient();
-        (await http.PutAsJsonAsync("control/faults", new { mode })).EnsureSuccessStatusCode();
     }
 }

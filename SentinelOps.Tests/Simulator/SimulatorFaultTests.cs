@@ -24,7 +24,7 @@ public sealed class SimulatorFaultTests
     public async Task ErrorModes_ReachTheRealClient_AsThatStatus(SimulatorProtocol protocol, string mode, int status)
     {
         await using var simulator = await SimulatorServer.StartAsync(protocol);
-        await SetFaultAsync(simulator, new { mode });
+        await simulator.SetFaultAsync(new { mode });
         using var client = SimulatorProtocolTests.CreateRealClient(simulator);
 
         var ex = await Assert.ThrowsAnyAsync<Exception>(() => client.GetResponseAsync(Prompt));
@@ -41,7 +41,7 @@ public sealed class SimulatorFaultTests
     public async Task RateLimited_SendsRetryAfter()
     {
         await using var simulator = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
-        await SetFaultAsync(simulator, new { mode = "rate_limited", retry_after_seconds = 7 });
+        await simulator.SetFaultAsync(new { mode = "rate_limited", retry_after_seconds = 7 });
         using var http = simulator.CreateHttpClient();
 
         var response = await http.GetAsync("v1/models");
@@ -56,7 +56,7 @@ public sealed class SimulatorFaultTests
     public async Task ConnectionReset_EndsTheExchangeWithoutAResponse(SimulatorProtocol protocol)
     {
         await using var simulator = await SimulatorServer.StartAsync(protocol);
-        await SetFaultAsync(simulator, new { mode = "connection_reset" });
+        await simulator.SetFaultAsync(new { mode = "connection_reset" });
         using var client = SimulatorProtocolTests.CreateRealClient(simulator);
 
         var ex = await Assert.ThrowsAnyAsync<Exception>(() => client.GetResponseAsync(Prompt));
@@ -70,7 +70,7 @@ public sealed class SimulatorFaultTests
     public async Task StreamCut_DeliversNChunks_ThenFails(SimulatorProtocol protocol)
     {
         await using var simulator = await SimulatorServer.StartAsync(protocol);
-        await SetFaultAsync(simulator, new { mode = "stream_cut", after_chunks = 3 });
+        await simulator.SetFaultAsync(new { mode = "stream_cut", after_chunks = 3 });
         using var client = SimulatorProtocolTests.CreateRealClient(simulator);
         var received = new List<string>();
 
@@ -91,20 +91,19 @@ public sealed class SimulatorFaultTests
     public async Task MalformedBody_IsA200ThatTheClientCannotParse(SimulatorProtocol protocol)
     {
         await using var simulator = await SimulatorServer.StartAsync(protocol);
-        await SetFaultAsync(simulator, new { mode = "malformed_body" });
+        await simulator.SetFaultAsync(new { mode = "malformed_body" });
         using var client = SimulatorProtocolTests.CreateRealClient(simulator);
 
         await Assert.ThrowsAnyAsync<Exception>(() => client.GetResponseAsync(Prompt));
 
-        var stats = await simulator.CreateHttpClient().GetFromJsonAsync<SimulatorStats>("control/stats");
-        Assert.Equal(1, stats!.FaultedRequests);
+        Assert.Equal(1, (await simulator.GetStatsAsync()).FaultedRequests);
     }
 
     [Fact]
     public async Task Hang_HoldsTheRequest_UntilTheFaultIsCleared_ThenAnswers()
     {
         await using var simulator = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
-        await SetFaultAsync(simulator, new { mode = "hang" });
+        await simulator.SetFaultAsync(new { mode = "hang" });
         using var client = SimulatorProtocolTests.CreateRealClient(simulator);
 
         var pending = client.GetResponseAsync(Prompt);
@@ -122,7 +121,7 @@ public sealed class SimulatorFaultTests
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         await using var simulator = await SimulatorServer.StartAsync(SimulatorProtocol.Ollama, time);
-        await SetFaultAsync(simulator, new { mode = "latency", latency_ms = 60_000 });
+        await simulator.SetFaultAsync(new { mode = "latency", latency_ms = 60_000 });
         using var client = SimulatorProtocolTests.CreateRealClient(simulator);
 
         var pending = client.GetResponseAsync(Prompt);
@@ -143,7 +142,7 @@ public sealed class SimulatorFaultTests
     public async Task FaultForNRequests_ThenHealthyAgain()
     {
         await using var simulator = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
-        await SetFaultAsync(simulator, new { mode = "error_500", requests = 1 });
+        await simulator.SetFaultAsync(new { mode = "error_500", requests = 1 });
         using var client = SimulatorProtocolTests.CreateRealClient(simulator);
 
         await Assert.ThrowsAsync<ClientResultException>(() => client.GetResponseAsync(Prompt));
@@ -170,17 +169,10 @@ public sealed class SimulatorFaultTests
         Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), problem.RootElement.ToString());
     }
 
-    private static async Task SetFaultAsync(SimulatorServer simulator, object fault)
-    {
-        using var http = simulator.CreateHttpClient();
-        (await http.PutAsJsonAsync("control/faults", fault)).EnsureSuccessStatusCode();
-    }
-
     private static async Task WaitForChatRequestsAsync(SimulatorServer simulator, int count)
     {
-        using var http = simulator.CreateHttpClient();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while ((await http.GetFromJsonAsync<SimulatorStats>("control/stats", timeout.Token))!.ChatRequests < count)
+        while ((await simulator.GetStatsAsync(timeout.Token)).ChatRequests < count)
         {
             await Task.Delay(10, timeout.Token);
         }

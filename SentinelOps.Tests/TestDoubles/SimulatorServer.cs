@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using System.Net.Http.Json;
 using SentinelOps.Simulator;
+using SentinelOps.Simulator.Faults;
 
 namespace SentinelOps.Tests.TestDoubles;
 
@@ -49,6 +51,20 @@ internal sealed class SimulatorServer : IAsyncDisposable
     }
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress };
+
+    /// <summary>Injects a fault through the control API.</summary>
+    public async Task SetFaultAsync(object fault)
+    {
+        using var http = CreateHttpClient();
+        (await http.PutAsJsonAsync("control/faults", fault)).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The request counters.</summary>
+    public async Task<SimulatorStats> GetStatsAsync(CancellationToken cancellationToken = default)
+    {
+        using var http = CreateHttpClient();
+        return (await http.GetFromJsonAsync<SimulatorStats>("control/stats", cancellationToken))!;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -59,10 +59,7 @@ public sealed class RetryChatClientTests
     public async Task RetryAfter_FromTheProvider_IsHonoured()
     {
         await using var simulator = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
-        using (var control = simulator.CreateHttpClient())
-        {
-            (await control.PutAsJsonAsync("control/faults", new { mode = "rate_limited", retry_after_seconds = 1, requests = 1 })).EnsureSuccessStatusCode();
-        }
+        await simulator.SetFaultAsync(new { mode = "rate_limited", retry_after_seconds = 1, requests = 1 });
 
         var calls = new List<DateTimeOffset>();
         var provider = SimulatorProtocolTests.CreateRealClient(simulator);
@@ -87,10 +84,7 @@ public sealed class RetryChatClientTests
     public async Task RetryAfterLongerThanMaxDelay_IsNotWaitedFor_SoTheCallerCanFailOver()
     {
         await using var simulator = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
-        using (var control = simulator.CreateHttpClient())
-        {
-            (await control.PutAsJsonAsync("control/faults", new { mode = "rate_limited", retry_after_seconds = 30 })).EnsureSuccessStatusCode();
-        }
+        await simulator.SetFaultAsync(new { mode = "rate_limited", retry_after_seconds = 30 });
 
         var provider = SimulatorProtocolTests.CreateRealClient(simulator);
         var client = new RetryChatClient(provider, _options, _time);
@@ -98,8 +92,7 @@ public sealed class RetryChatClientTests
         var ex = await Assert.ThrowsAsync<ClientResultException>(() => client.GetResponseAsync(Prompt));
 
         Assert.Equal(429, ex.Status);
-        using var stats = simulator.CreateHttpClient();
-        Assert.Equal(1, (await stats.GetFromJsonAsync<SentinelOps.Simulator.Faults.SimulatorStats>("control/stats"))!.ChatRequests);
+        Assert.Equal(1, (await simulator.GetStatsAsync()).ChatRequests);
     }
 
     [Fact]
