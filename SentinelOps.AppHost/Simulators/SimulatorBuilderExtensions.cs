@@ -27,6 +27,7 @@ internal static class SimulatorBuilderExtensions
                 Method = HttpMethod.Put,
                 Description = "Answer every request with 503 until restored",
                 IconName = "PlugDisconnected",
+                IsHighlighted = true,
                 PrepareRequest = context => SetFault(context, new { mode = "error_503" }),
             })
         .WithHttpCommand("/control/faults", "Slow down", endpointName: "http", commandName: "slow-down",
