@@ -24,6 +24,33 @@ internal static class FakeTime
         return await task;
     }
 
+    /// <summary>Waits (in real time, at most 10 s) until <paramref name="condition"/> holds: the code under test has
+    /// reached the point where it waits on fake time.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            await Task.Delay(5, timeout.Token);
+        }
+    }
+
+    /// <summary>
+    /// Asserts that <paramref name="task"/> waits exactly <paramref name="wait"/> of fake time: still pending a tick
+    /// before, finished once the clock reaches it. Time moves only by these two known amounts, however loaded the
+    /// machine is.
+    /// </summary>
+    public static async Task AssertCompletesAfterAsync(FakeTimeProvider time, Task task, TimeSpan wait)
+    {
+        var tick = TimeSpan.FromMilliseconds(1);
+        time.Advance(wait - tick);
+        await Task.WhenAny(task, Task.Delay(50));
+        Assert.False(task.IsCompleted, $"finished before {wait}");
+        time.Advance(tick);
+        await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(10)));
+        Assert.True(task.IsCompleted, $"still waiting after {wait}");
+    }
+
     /// <inheritdoc cref="RunAsync{T}(FakeTimeProvider, Task{T}, TimeSpan, int)"/>
     public static Task RunAsync(FakeTimeProvider time, Task task, TimeSpan step, int maxSteps = 10_000) =>
         RunAsync(time, task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default), step, maxSteps);

@@ -16,12 +16,14 @@ public sealed class AttemptTimeoutChatClientTests
     [Fact]
     public async Task NonStreaming_AProviderThatNeverAnswers_TimesOutAsAProviderFailure()
     {
-        var client = new AttemptTimeoutChatClient(Hanging(), _options, _time);
-        var started = _time.GetUtcNow();
+        var inner = Hanging();
+        var client = new AttemptTimeoutChatClient(inner, _options, _time);
 
-        var ex = await Assert.ThrowsAsync<AttemptTimeoutException>(() => FakeTime.RunAsync(_time, client.GetResponseAsync(Prompt), Step));
+        var pending = client.GetResponseAsync(Prompt);
+        await FakeTime.WaitUntilAsync(() => inner.Calls == 1);
+        await FakeTime.AssertCompletesAfterAsync(_time, pending, TimeSpan.FromSeconds(5));
 
-        Assert.InRange(_time.GetUtcNow() - started, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5) + Step);
+        var ex = await Assert.ThrowsAsync<AttemptTimeoutException>(() => pending);
         Assert.Equal("no response within 5 s", ex.Message);
     }
 

@@ -47,12 +47,13 @@ public sealed class RetryChatClientTests
         };
         var client = new RetryChatClient(inner, _options, _time, () => 0.5);
 
-        var response = await FakeTime.RunAsync(_time, client.GetResponseAsync(Prompt), Step);
+        var pending = client.GetResponseAsync(Prompt);
+        await FakeTime.WaitUntilAsync(() => calls.Count == 1);
+        await FakeTime.AssertCompletesAfterAsync(_time, WhenCalls(calls, 2), TimeSpan.FromMilliseconds(100));
+        await FakeTime.AssertCompletesAfterAsync(_time, WhenCalls(calls, 3), TimeSpan.FromMilliseconds(200));
 
-        Assert.Equal("ok", response.Text);
+        Assert.Equal("ok", (await pending).Text);
         Assert.Equal(3, calls.Count);
-        AssertGap(TimeSpan.FromMilliseconds(100), calls[1] - calls[0]);
-        AssertGap(TimeSpan.FromMilliseconds(200), calls[2] - calls[1]);
     }
 
     [Fact]
@@ -60,24 +61,16 @@ public sealed class RetryChatClientTests
     {
         await using var simulator = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
         await simulator.SetFaultAsync(new { mode = "rate_limited", retry_after_seconds = 1, requests = 1 });
+        var time = new TimerCountingFakeTimeProvider();
+        var client = new RetryChatClient(SimulatorProtocolTests.CreateRealClient(simulator), _options, time, () => 0.5);
 
-        var calls = new List<DateTimeOffset>();
-        var provider = SimulatorProtocolTests.CreateRealClient(simulator);
-        var recording = new TestChatClient
-        {
-            GetResponseAsyncCallback = (m, o, t) =>
-            {
-                calls.Add(_time.GetUtcNow());
-                return provider.GetResponseAsync(m, o, t);
-            },
-        };
-        var client = new RetryChatClient(recording, _options, _time, () => 0.5);
+        var pending = client.GetResponseAsync(Prompt);
 
-        var response = await FakeTime.RunAsync(_time, client.GetResponseAsync(Prompt), Step);
-
-        Assert.NotEmpty(response.Text);
-        Assert.Equal(2, calls.Count);
-        AssertGap(TimeSpan.FromSeconds(1), calls[1] - calls[0]);
+        // The 429 travels over real HTTP: wait until the retry's delay is armed before moving the clock.
+        await FakeTime.WaitUntilAsync(() => time.TimersCreated == 1);
+        await FakeTime.AssertCompletesAfterAsync(time, pending, TimeSpan.FromSeconds(1));
+        Assert.NotEmpty((await pending).Text);
+        Assert.Equal(2, (await simulator.GetStatsAsync()).ChatRequests);
     }
 
     [Fact]
@@ -202,6 +195,6 @@ public sealed class RetryChatClientTests
         Assert.Equal(["a"], received);
     }
 
-    private static void AssertGap(TimeSpan expected, TimeSpan actual) =>
-        Assert.InRange(actual, expected, expected + Step + Step);
+    // Completes when the inner client has been called `count` times.
+    private static Task WhenCalls(List<DateTimeOffset> calls, int count) => FakeTime.WaitUntilAsync(() => calls.Count >= count);
 }
