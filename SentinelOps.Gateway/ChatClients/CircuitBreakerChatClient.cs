@@ -113,7 +113,7 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
     private CircuitPermit Enter() =>
         _breaker.TryEnter(out var permit)
             ? permit
-            : throw new CircuitOpenException(_breaker.Provider, _breaker.GetSnapshot().RetryAfter);
+            : throw new CircuitOpenException(_breaker.Provider, _breaker.RetryAfter);
 
     private void Report(CircuitPermit permit, Exception exception, long started, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ public sealed class CircuitOpenException : Exception
     /// <param name="provider">The provider whose circuit is open.</param>
     /// <param name="retryAfter">Time left in the break, if known.</param>
     public CircuitOpenException(string provider, TimeSpan? retryAfter)
-        : base($"The circuit of provider '{provider}' is open" + (retryAfter is { } wait ? $"; retry in {Math.Ceiling(wait.TotalSeconds)} s." : "."))
+        : base($"Provider '{provider}' was not called: {Describe(retryAfter)}.")
     {
         Provider = provider;
         RetryAfter = retryAfter;
@@ -18,4 +18,8 @@ public sealed class CircuitOpenException : Exception
 
     /// <summary>Time left in the break, if known (isolated circuits have none).</summary>
     public TimeSpan? RetryAfter { get; }
+
+    /// <summary>How a refused call is reported: <c>circuit open (retry in 12 s)</c>, or <c>circuit isolated</c>.</summary>
+    public static string Describe(TimeSpan? retryAfter) =>
+        retryAfter is { } wait ? $"circuit open (retry in {Math.Ceiling(wait.TotalSeconds)} s)" : "circuit isolated";
 }

@@ -75,8 +75,7 @@ public static class ProviderErrorClassifier
         ? $"HTTP {status} ({ReasonPhrase(status)})"
         : exception switch
         {
-            CircuitOpenException { RetryAfter: { } wait } => $"circuit open (retry in {Math.Ceiling(wait.TotalSeconds)} s)",
-            CircuitOpenException => "circuit isolated",
+            CircuitOpenException open => CircuitOpenException.Describe(open.RetryAfter),
             AttemptTimeoutException timeout => timeout.Message,
             TimeoutException or TaskCanceledException => "timed out",
             HttpRequestException { HttpRequestError: var error } when error != HttpRequestError.Unknown => $"connection failed ({error})",

@@ -94,7 +94,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
 
         ProviderClient? provider = null;
         IAsyncEnumerator<ChatResponseUpdate>? stream = null;
-        List<ChatResponseUpdate> opening = [];
+        List<ChatResponseUpdate>? opening = null;
         try
         {
             foreach (var candidate in Candidates(failures))
@@ -114,7 +114,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
             throw new RequestDeadlineExceededException(_requestTimeout, failures);
         }
 
-        if (provider is null || stream is null)
+        if (provider is null || stream is null || opening is null)
         {
             throw Exhausted(failures);
         }
@@ -192,10 +192,10 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         }
     }
 
+    // The hot path during an outage: describes the open circuit without building an exception.
     private ProviderFailure Skipped(ProviderClient provider)
     {
-        var exception = new CircuitOpenException(provider.Name, provider.Breaker!.GetSnapshot().RetryAfter);
-        var failure = new ProviderFailure(provider.Name, ProviderErrorClassifier.Describe(exception), StatusCode: null);
+        var failure = new ProviderFailure(provider.Name, CircuitOpenException.Describe(provider.Breaker!.RetryAfter), StatusCode: null);
         LogProviderSkipped(provider.Name, failure.Error);
         return failure;
     }
@@ -252,7 +252,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         }
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
         {
-            var failure = new ProviderFailure(provider.Name, ProviderErrorClassifier.Describe(ex), ProviderErrorClassifier.StatusCode(ex));
+            var failure = ProviderFailure.From(provider.Name, ex);
             LogStreamInterrupted(provider.Name, failure.Error);
             throw new ProviderStreamInterruptedException(failure, ex);
         }
@@ -261,7 +261,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
     private ProvidersExhaustedException Exhausted(List<ProviderFailure> failures)
     {
         var retryAfter = _providers
-            .Select(p => p.Breaker?.GetSnapshot().RetryAfter)
+            .Select(p => p.Breaker?.RetryAfter)
             .Where(wait => wait is not null)
             .Min();
         return new ProvidersExhaustedException(failures, retryAfter);
@@ -271,7 +271,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
     // would be rejected everywhere, so it ends the request, naming the provider.
     private ProviderFailure RecordFailureOrThrow(ProviderClient provider, Exception exception)
     {
-        var failure = new ProviderFailure(provider.Name, ProviderErrorClassifier.Describe(exception), ProviderErrorClassifier.StatusCode(exception));
+        var failure = ProviderFailure.From(provider.Name, exception);
         if (ProviderErrorClassifier.Classify(exception) == ProviderErrorKind.RequestRejected)
         {
             LogRequestRejected(provider.Name, failure.Error);

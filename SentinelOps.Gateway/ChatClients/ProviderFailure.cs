@@ -9,4 +9,9 @@ namespace SentinelOps.Gateway.ChatClients;
 public sealed record ProviderFailure(
     [property: JsonPropertyName("provider")] string Provider,
     [property: JsonPropertyName("error")] string Error,
-    [property: JsonPropertyName("status_code")] int? StatusCode);
+    [property: JsonPropertyName("status_code")] int? StatusCode)
+{
+    /// <summary>The failure <paramref name="exception"/> describes, without its message (which may echo a provider's body).</summary>
+    public static ProviderFailure From(string provider, Exception exception) =>
+        new(provider, ProviderErrorClassifier.Describe(exception), ProviderErrorClassifier.StatusCode(exception));
+}

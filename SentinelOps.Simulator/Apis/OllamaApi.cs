@@ -20,7 +20,7 @@ internal static class OllamaApi
         return app;
     }
 
-    internal static object ErrorBody(int status, string message) => new { error = message };
+    private static object ErrorBody(int status, string message, string? field) => new { error = message };
 
     private static async Task VersionAsync(HttpContext context, FaultInjector faults, TimeProvider timeProvider)
     {
@@ -57,31 +57,14 @@ internal static class OllamaApi
 
     private static async Task ChatAsync(HttpContext context, FaultInjector faults, IOptions<SimulatorOptions> options, TimeProvider timeProvider)
     {
-        var fault = faults.Admit(isChat: true);
-        var (request, _, error) = await ChatRequestReader.ReadAsync(context.Request.Body, streamByDefault: true, context.RequestAborted);
-        if (request is null)
-        {
-            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, error!);
-            return;
-        }
-
-        if (fault.Mode == FaultMode.StreamCut && !request.Stream)
-        {
-            fault = ActiveFault.None;
-        }
-
-        if (await FaultResponder.TryRespondAsync(context, fault, ErrorBody, timeProvider))
-        {
-            return;
-        }
-
         var settings = options.Value;
-        if (request.Model != settings.EffectiveModel)
+        if (await ChatExchange.BeginAsync(context, faults, settings, timeProvider, streamByDefault: true, ErrorBody, model => $"model '{model}' not found, try pulling it first")
+            is not { } exchange)
         {
-            await WriteErrorAsync(context, StatusCodes.Status404NotFound, $"model '{request.Model}' not found, try pulling it first");
             return;
         }
 
+        var (request, fault) = exchange;
         var reply = SimulatedReply.For(request.MessageTexts, request.LastUserMessage, request.MaxTokens);
         var started = timeProvider.GetTimestamp();
         var doneReason = reply.Truncated ? "length" : "stop";
@@ -139,11 +122,5 @@ internal static class OllamaApi
     {
         await context.Response.WriteAsync(JsonSerializer.Serialize(payload) + "\n", context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
-    }
-
-    private static Task WriteErrorAsync(HttpContext context, int status, string message)
-    {
-        context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(ErrorBody(status, message));
     }
 }

@@ -16,8 +16,6 @@ internal static class OpenAiApi
         return app;
     }
 
-    internal static object ErrorBody(int status, string message) => ErrorBody(status, message, param: null);
-
     private static object ErrorBody(int status, string message, string? param) => new
     {
         error = new
@@ -55,31 +53,14 @@ internal static class OpenAiApi
     private static async Task CreateChatCompletionAsync(
         HttpContext context, FaultInjector faults, IOptions<SimulatorOptions> options, TimeProvider timeProvider)
     {
-        var fault = faults.Admit(isChat: true);
-        var (request, field, error) = await ChatRequestReader.ReadAsync(context.Request.Body, streamByDefault: false, context.RequestAborted);
-        if (request is null)
-        {
-            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, error!, field);
-            return;
-        }
-
-        if (fault.Mode == FaultMode.StreamCut && !request.Stream)
-        {
-            fault = ActiveFault.None;
-        }
-
-        if (await FaultResponder.TryRespondAsync(context, fault, ErrorBody, timeProvider))
-        {
-            return;
-        }
-
         var settings = options.Value;
-        if (request.Model != settings.EffectiveModel)
+        if (await ChatExchange.BeginAsync(context, faults, settings, timeProvider, streamByDefault: false, ErrorBody, model => $"The model '{model}' does not exist.")
+            is not { } exchange)
         {
-            await WriteErrorAsync(context, StatusCodes.Status404NotFound, $"The model '{request.Model}' does not exist.", "model");
             return;
         }
 
+        var (request, fault) = exchange;
         var reply = SimulatedReply.For(request.MessageTexts, request.LastUserMessage, request.MaxTokens);
         var id = "chatcmpl-" + Guid.NewGuid().ToString("N");
         var created = timeProvider.GetUtcNow().ToUnixTimeSeconds();
@@ -140,10 +121,4 @@ internal static class OpenAiApi
         model,
         choices = new[] { new { index = 0, delta, finish_reason = finishReason } },
     };
-
-    private static Task WriteErrorAsync(HttpContext context, int status, string message, string? param)
-    {
-        context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(ErrorBody(status, message, param));
-    }
 }

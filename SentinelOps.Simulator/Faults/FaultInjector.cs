@@ -39,7 +39,9 @@ public sealed class FaultInjector(TimeProvider timeProvider)
 
     /// <summary>Counts a protocol request and decides which fault, if any, it suffers.</summary>
     /// <param name="isChat">Whether it is a chat request (as opposed to a model listing or version probe).</param>
-    public ActiveFault Admit(bool isChat)
+    /// <param name="isStreaming">Whether it asked for a stream: a stream cut strikes only streams, and other requests
+    /// pass untouched without using up the fault's request count.</param>
+    public ActiveFault Admit(bool isChat, bool isStreaming = false)
     {
         Interlocked.Increment(ref _requests);
         if (isChat)
@@ -49,7 +51,7 @@ public sealed class FaultInjector(TimeProvider timeProvider)
 
         lock (_gate)
         {
-            if (!IsActive())
+            if (!IsActive() || (_fault!.Mode == FaultMode.StreamCut && !isStreaming))
             {
                 return ActiveFault.None;
             }

@@ -27,7 +27,7 @@ public enum FaultMode
     /// <summary>Drops the connection without an HTTP response.</summary>
     [JsonStringEnumMemberName("connection_reset")] ConnectionReset,
 
-    /// <summary>Streams the first N chunks, then drops the connection; non-streaming requests are reset.</summary>
+    /// <summary>Streams the first N chunks, then drops the connection; non-streaming requests are answered normally.</summary>
     [JsonStringEnumMemberName("stream_cut")] StreamCut,
 
     /// <summary>Answers 200 with a body that is not valid JSON.</summary>

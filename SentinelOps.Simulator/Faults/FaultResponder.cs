@@ -6,11 +6,11 @@ internal static class FaultResponder
     /// <summary>Applies <paramref name="fault"/> to the exchange.</summary>
     /// <param name="context">The request.</param>
     /// <param name="fault">The fault decided for it.</param>
-    /// <param name="errorBody">Builds the protocol's error body from a status code and message.</param>
+    /// <param name="errorBody">Builds the protocol's error body from a status code, a message and the field at fault.</param>
     /// <param name="timeProvider">Clock for added latency.</param>
     /// <returns><see langword="true"/> when the fault has ended the exchange; <see langword="false"/> to answer normally.</returns>
     public static async Task<bool> TryRespondAsync(
-        HttpContext context, ActiveFault fault, Func<int, string, object> errorBody, TimeProvider timeProvider)
+        HttpContext context, ActiveFault fault, Func<int, string, string?, object> errorBody, TimeProvider timeProvider)
     {
         switch (fault.Mode)
         {
@@ -64,9 +64,9 @@ internal static class FaultResponder
         return !context.RequestAborted.IsCancellationRequested;
     }
 
-    private static Task WriteErrorAsync(HttpContext context, int status, string message, Func<int, string, object> errorBody)
+    private static Task WriteErrorAsync(HttpContext context, int status, string message, Func<int, string, string?, object> errorBody)
     {
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(errorBody(status, message), context.RequestAborted);
+        return context.Response.WriteAsJsonAsync(errorBody(status, message, null), context.RequestAborted);
     }
 }

@@ -55,10 +55,23 @@ public sealed class FaultInjectorTests
         Assert.Equal(TimeSpan.FromSeconds(7), faults.Admit(isChat: true).RetryAfter);
 
         faults.Set(new FaultRequest { Mode = FaultMode.StreamCut });
-        Assert.Equal(2, faults.Admit(isChat: true).AfterChunks);
+        Assert.Equal(2, faults.Admit(isChat: true, isStreaming: true).AfterChunks);
 
         faults.Set(new FaultRequest { Mode = FaultMode.Latency, LatencyMs = 1500 });
         Assert.Equal(TimeSpan.FromMilliseconds(1500), faults.Admit(isChat: true).Latency);
+    }
+
+    [Fact]
+    public void StreamCut_StrikesOnlyStreams_AndOtherRequestsDoNotUseUpItsCount()
+    {
+        var faults = new FaultInjector(_time);
+        faults.Set(new FaultRequest { Mode = FaultMode.StreamCut, Requests = 1 });
+
+        Assert.Equal(FaultMode.Healthy, faults.Admit(isChat: true, isStreaming: false).Mode);
+        Assert.Equal(FaultMode.Healthy, faults.Admit(isChat: false).Mode);
+        Assert.Equal(FaultMode.StreamCut, faults.Admit(isChat: true, isStreaming: true).Mode);
+        Assert.Equal(FaultMode.Healthy, faults.Admit(isChat: true, isStreaming: true).Mode);
+        Assert.Equal(1, faults.GetStats().FaultedRequests);
     }
 
     [Fact]

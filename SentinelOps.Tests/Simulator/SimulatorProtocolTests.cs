@@ -115,7 +115,7 @@ public sealed class SimulatorProtocolTests
             new ProviderOptions
             {
                 Name = "test",
-                Kind = simulator.ProviderEndpoint == simulator.BaseAddress ? ProviderKind.Ollama : ProviderKind.OpenAI,
+                Kind = simulator.Kind,
                 Endpoint = simulator.ProviderEndpoint,
                 Model = model ?? simulator.Model,
                 ApiKey = "sk-test-key",

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
+using SentinelOps.Shared.Providers;
 using SentinelOps.Simulator;
 using SentinelOps.Simulator.Faults;
 
@@ -23,12 +24,15 @@ internal sealed class SimulatorServer : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    /// <summary>The OpenAI base URL (<c>…/v1</c>) or the Ollama root, as a provider's endpoint is configured.</summary>
-    public Uri ProviderEndpoint => _app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SimulatorOptions>>().Value.Protocol == SimulatorProtocol.OpenAI
-        ? new Uri(BaseAddress, "v1")
-        : BaseAddress;
+    /// <summary>The provider kind a gateway would configure for this simulator.</summary>
+    public ProviderKind Kind => Options.Protocol == SimulatorProtocol.OpenAI ? ProviderKind.OpenAI : ProviderKind.Ollama;
 
-    public string Model => _app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SimulatorOptions>>().Value.EffectiveModel;
+    /// <summary>The OpenAI base URL (<c>…/v1</c>) or the Ollama root, as a provider's endpoint is configured.</summary>
+    public Uri ProviderEndpoint => Kind == ProviderKind.OpenAI ? new Uri(BaseAddress, "v1") : BaseAddress;
+
+    public string Model => Options.EffectiveModel;
+
+    private SimulatorOptions Options => _app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SimulatorOptions>>().Value;
 
     public static async Task<SimulatorServer> StartAsync(SimulatorProtocol protocol, TimeProvider? timeProvider = null)
     {
