@@ -1,7 +1,9 @@
 using SentinelOps.Gateway.Apis;
 using SentinelOps.Gateway.Extensions;
+using SentinelOps.Shared.Configuration;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddSeedEnvironmentVariables();
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SentinelOps.Shared.Json;
 using SentinelOps.Simulator.Apis;
 using SentinelOps.Simulator.Faults;
 
@@ -15,6 +16,7 @@ public static class SimulatorExtensions
             .BindConfiguration(SimulatorOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.ConfigureHttpJsonOptions(options => SentinelJson.Configure(options.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FaultInjector>();

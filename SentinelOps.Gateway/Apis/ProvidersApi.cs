@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SentinelOps.Gateway.Health;
 using SentinelOps.Gateway.Providers;
+using SentinelOps.Shared.Providers;
 
 namespace SentinelOps.Gateway.Apis;
 
@@ -25,7 +26,7 @@ public static class ProvidersApi
                 ?? new CircuitBreakerSnapshot(CircuitState.Closed, 0, 0, 0, null, null, null);
             statuses[provider.Name] = new ProviderStatus(
                 StatusOf(snapshot),
-                provider.Options.Kind.ToString(),
+                provider.Options.Kind,
                 provider.Options.Model,
                 provider.Options.Priority,
                 snapshot.AverageLatency is { } latency ? Math.Round(latency.TotalMilliseconds, 1) : null,
@@ -52,7 +53,7 @@ public static class ProvidersApi
     /// <summary>One provider's status.</summary>
     public sealed record ProviderStatus(
         [property: JsonPropertyName("status")] string Status,
-        [property: JsonPropertyName("kind")] string Kind,
+        [property: JsonPropertyName("kind")] ProviderKind Kind,
         [property: JsonPropertyName("model")] string Model,
         [property: JsonPropertyName("priority")] int Priority,
         [property: JsonPropertyName("latency_ms")] double? LatencyMs,
@@ -64,5 +65,5 @@ public static class ProvidersApi
         [property: JsonPropertyName("state")] CircuitState State,
         [property: JsonPropertyName("failures")] int Failures,
         [property: JsonPropertyName("opened_at")] DateTimeOffset? OpenedAt,
-        [property: JsonPropertyName("retry_after")] double? RetryAfterSeconds);
+        [property: JsonPropertyName("retry_after_seconds")] double? RetryAfterSeconds);
 }

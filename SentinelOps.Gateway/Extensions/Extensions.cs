@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using SentinelOps.Gateway.ChatClients;
 using SentinelOps.Gateway.Health;
 using SentinelOps.Gateway.Providers;
+using SentinelOps.Shared.Json;
 using SentinelOps.Shared.Providers;
 
 namespace SentinelOps.Gateway.Extensions;
@@ -23,6 +24,7 @@ internal static class Extensions
             .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.ConfigureHttpJsonOptions(options => SentinelJson.Configure(options.SerializerOptions));
         builder.Services.AddProblemDetails();
 
         // Provider calls carry no hidden retries or timeouts: the gateway's own middleware decides both.

@@ -13,7 +13,7 @@ public sealed class ProvidersOptions : IValidatableObject
 
     /// <summary>The providers, tried in <see cref="ProviderOptions.Priority"/> order.</summary>
     [Required]
-    [MinLength(1, ErrorMessage = "Configure at least one provider under Providers (e.g. Providers__0__Name, Providers__0__Endpoint).")]
+    [MinLength(1, ErrorMessage = "Configure at least one provider: set OPENAI_API_KEY and/or OLLAMA_BASE_URL (the seed's chain), or Providers__0__Name, Providers__0__Kind, Providers__0__Endpoint and Providers__0__Model.")]
     public List<ProviderOptions> Providers { get; set; } = [];
 
     /// <summary>The providers in the order they are tried: by priority, then as configured.</summary>
