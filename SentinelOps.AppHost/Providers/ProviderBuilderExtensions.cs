@@ -1,10 +1,10 @@
 namespace SentinelOps.AppHost.Providers;
 
-/// <summary>Passes the provider chain to a service as <c>Providers__N__*</c> environment variables.</summary>
+/// <summary>Passes the provider chain to a service as <c>Providers__N__*</c> environment variables, and makes it wait for each provider's server.</summary>
 internal static class ProviderBuilderExtensions
 {
     public static IResourceBuilder<T> WithProviders<T>(this IResourceBuilder<T> service, IReadOnlyList<ProviderEntry> providers)
-        where T : IResourceWithEnvironment
+        where T : IResourceWithEnvironment, IResourceWithWaitSupport
     {
         for (var i = 0; i < providers.Count; i++)
         {
@@ -18,6 +18,11 @@ internal static class ProviderBuilderExtensions
             if (provider.ApiKey is not null)
             {
                 service.WithEnvironment(prefix + "ApiKey", provider.ApiKey);
+            }
+
+            if (provider.Server is not null)
+            {
+                service.WaitFor(provider.Server);
             }
         }
 

@@ -1,40 +1,50 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SentinelOps.AppHost.Containers;
 
 namespace SentinelOps.AppHost.Redis;
 
-/// <summary>Adds Redis as a container where a container runtime is healthy, or as a local <c>redis-server</c> otherwise.</summary>
+/// <summary>
+/// Uses the Redis given as <c>ConnectionStrings:redis</c> (or the seed's <c>REDIS_URL</c>) when there is one; otherwise adds
+/// Redis as a container where a container runtime is healthy, or as a local <c>redis-server</c>.
+/// </summary>
 internal static class SentinelRedisBuilderExtensions
 {
     public const string NotFoundMessage =
         "Sentinel-Ops needs Redis: start Docker or Podman, or install redis-server (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) and run again.";
 
-    private static readonly TimeSpan RuntimeCheckTimeout = TimeSpan.FromSeconds(10);
-
     /// <summary>Adds Redis under <paramref name="name"/>, choosing how to run it by <c>Redis:Mode</c> and detection.</summary>
     /// <returns>The resources to reference, or <see langword="null"/> when neither a container runtime nor <c>redis-server</c> is available.</returns>
     public static RedisResources? AddSentinelRedis(this IDistributedApplicationBuilder builder, string name)
     {
+        // An existing Redis: consumers get its connection string and nothing is started (a deployment prompts for it).
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name)))
+        {
+            return new RedisResources(builder.AddConnectionString(name), Server: null);
+        }
+
         var mode = builder.Configuration.GetValue("Redis:Mode", RedisHostingMode.Auto);
 
         // A deployment manifest always describes the container; detection only matters for running here.
         if (builder.ExecutionContext.IsPublishMode || mode == RedisHostingMode.Container
-            || (mode == RedisHostingMode.Auto && ContainerRuntimeIsHealthy()))
+            || (mode == RedisHostingMode.Auto && ContainerRuntime.IsHealthy))
         {
             var container = builder.AddRedis(name);
             return new RedisResources(container, container);
         }
 
-        var redisServer = FindOnPath("redis-server");
+        var redisServer = ContainerRuntime.FindOnPath("redis-server");
         return redisServer is null ? null : builder.AddRedisServerExecutable(name, redisServer);
     }
 
     /// <summary>Makes <paramref name="consumer"/> receive the Redis connection string and start once Redis answers.</summary>
     public static IResourceBuilder<T> WithRedis<T>(this IResourceBuilder<T> consumer, RedisResources redis)
-        where T : IResourceWithEnvironment, IResourceWithWaitSupport =>
-        consumer.WithReference(redis.ConnectionString).WaitFor(redis.Server);
+        where T : IResourceWithEnvironment, IResourceWithWaitSupport
+    {
+        consumer.WithReference(redis.ConnectionString);
+        return redis.Server is null ? consumer : consumer.WaitFor(redis.Server);
+    }
 
     private static RedisResources AddRedisServerExecutable(this IDistributedApplicationBuilder builder, string name, string redisServer)
     {
@@ -65,49 +75,4 @@ internal static class SentinelRedisBuilderExtensions
             ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.Host)}:{endpoint.Property(EndpointProperty.Port)}"));
         return new RedisResources(connectionString, server);
     }
-
-    private static bool ContainerRuntimeIsHealthy()
-    {
-        var runtime = Environment.GetEnvironmentVariable("ASPIRE_CONTAINER_RUNTIME")
-            ?? Environment.GetEnvironmentVariable("DOTNET_ASPIRE_CONTAINER_RUNTIME")
-            ?? "docker";
-        if (FindOnPath(runtime) is not { } executable)
-        {
-            return false;
-        }
-
-        // The same probe Aspire uses: a client with no engine behind it fails here.
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo(executable, ["container", "ls", "-n", "1"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            });
-            if (process is null)
-            {
-                return false;
-            }
-
-            if (!process.WaitForExit(RuntimeCheckTimeout))
-            {
-                process.Kill(entireProcessTree: true);
-                return false;
-            }
-
-            return process.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
-    }
-
-    private static string? FindOnPath(string command) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .SelectMany(directory => OperatingSystem.IsWindows()
-                ? new[] { Path.Combine(directory, command + ".exe") }
-                : [Path.Combine(directory, command)])
-            .FirstOrDefault(File.Exists);
 }

@@ -128,7 +128,7 @@ public static class SeedEnvironmentVariables
         }
 
         return settings
-            .Where(setting => configuration[setting.Key] is null)
+            .Where(setting => string.IsNullOrEmpty(configuration[setting.Key]))
             .ToDictionary(setting => setting.Key, setting => setting.Value, StringComparer.OrdinalIgnoreCase);
     }
 
