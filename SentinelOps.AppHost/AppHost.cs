@@ -23,6 +23,7 @@ var gateway = builder.AddProject<Projects.SentinelOps_Gateway>("gateway", launch
     .WithProviders(providers)
     .WithConfigurationSection(builder.Configuration.GetSection("Gateway"))
     .WithAppEnvironment()
+    .WithLogFormat()
     .WithHttpHealthCheck("/health");
 
 var monitor = builder.AddProject<Projects.SentinelOps_Monitor>("monitor", launchProfileName: null)
@@ -31,6 +32,7 @@ var monitor = builder.AddProject<Projects.SentinelOps_Monitor>("monitor", launch
     .WithProviders(providers)
     .WithConfigurationSection(builder.Configuration.GetSection("Monitor"))
     .WithAppEnvironment()
+    .WithLogFormat()
     .WithHttpHealthCheck("/health");
 
 builder.Build().Run();

@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -18,6 +20,9 @@ public static class Extensions
     /// <summary>Prefix of every <c>ActivitySource</c> and <c>Meter</c> the Sentinel-Ops projects define.</summary>
     public const string TelemetryPrefix = "SentinelOps";
 
+    /// <summary>The variable that switches console logs to JSON (<c>json</c>) or keeps them plain (<c>text</c>).</summary>
+    public const string LogFormatVariable = "LOG_FORMAT";
+
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
 
@@ -28,6 +33,7 @@ public static class Extensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
+        builder.ConfigureConsoleLogging();
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
@@ -37,6 +43,40 @@ public static class Extensions
             http.AddStandardResilienceHandler();
             http.AddServiceDiscovery();
         });
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Console logs as one JSON object per line when <c>LOG_FORMAT=json</c> (or <c>Logging:Console:FormatterName=json</c>),
+    /// as the seed's structured logs were; plain text otherwise (<c>LOG_FORMAT=text</c>, the default). JSON lines carry
+    /// their scopes, so every line written while handling a request has its <c>TraceId</c>, <c>SpanId</c> and
+    /// <c>RequestId</c>, and every line inside a traced operation (a probe, a background call) its <c>TraceId</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><c>LOG_FORMAT</c> is neither <c>text</c> nor <c>json</c>.</exception>
+    public static TBuilder ConfigureConsoleLogging<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        // Trace ids in the log scope, whatever the host's defaults: they are what ties a log line to its trace.
+        builder.Logging.Configure(options => options.ActivityTrackingOptions =
+            ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+
+        var format = builder.Configuration[LogFormatVariable]?.Trim().ToLowerInvariant();
+        if (format is not (null or "" or "text" or "json"))
+        {
+            throw new InvalidOperationException($"{LogFormatVariable} must be text or json (got '{builder.Configuration[LogFormatVariable]}').");
+        }
+
+        if (format == "json" || string.Equals(builder.Configuration["Logging:Console:FormatterName"], ConsoleFormatterNames.Json, StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Logging.AddJsonConsole(json =>
+            {
+                json.IncludeScopes = true;
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                json.JsonWriterOptions = new JsonWriterOptions { Indented = false };
+            });
+        }
 
         return builder;
     }

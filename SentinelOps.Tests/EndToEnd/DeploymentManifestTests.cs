@@ -47,6 +47,7 @@ public sealed class DeploymentManifestTests
             Assert.Equal("{ollama.bindings.http.url}", env.GetProperty("Providers__1__Endpoint").GetString());
             Assert.Equal("llama3.2", env.GetProperty("Providers__1__Model").GetString());
             Assert.Equal("production", env.GetProperty("APP_ENV").GetString());
+            Assert.Equal("json", env.GetProperty("LOG_FORMAT").GetString());
         }
 
         Assert.True(resources.GetProperty("gateway").GetProperty("bindings").GetProperty("http").GetProperty("external").GetBoolean());
