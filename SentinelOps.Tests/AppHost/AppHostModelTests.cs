@@ -22,37 +22,29 @@ public sealed class AppHostModelTests
         Assert.Contains(ResourcesOf(app), r => r.Name is "redis" or "redis-server" && r is ContainerResource or ExecutableResource);
         var gateway = await EnvironmentOfAsync(app, "gateway");
         Assert.Equal("development", gateway["APP_ENV"]);
+        Assert.False(gateway.ContainsKey("LOG_FORMAT"), "plain text logs when running here, unless asked");
         Assert.Equal("primary", gateway["Providers__0__Name"]);
         Assert.Equal("fallback", gateway["Providers__1__Name"]);
     }
 
     [Fact]
-    public async Task OpenAIApiKey_MakesPrimaryRealOpenAI_ThroughTheSecretParameter()
+    public async Task OpenAIVariables_MakePrimaryRealOpenAI_ThroughTheSecretParameter()
     {
-        await using var app = await BuildAsync("--OPENAI_API_KEY=sk-from-the-environment", "--OPENAI_MODEL=gpt-4.1-mini");
+        await using var app = await BuildAsync(
+            "--OPENAI_API_KEY=sk-from-the-environment", "--OPENAI_MODEL=gpt-4.1-mini", "--OPENAI_BASE_URL=https://llm.example.com/v1");
 
         var parameter = Assert.Single(ResourcesOf(app).OfType<ParameterResource>(), p => p.Name == "openai-api-key");
         Assert.True(parameter.Secret);
-        Assert.DoesNotContain(ResourcesOf(app), r => r.Name == "primary");
         Assert.Equal("sk-from-the-environment", await parameter.GetValueAsync(CancellationToken.None));
+        Assert.DoesNotContain(ResourcesOf(app), r => r.Name == "primary");
         foreach (var service in new[] { "gateway", "monitor" })
         {
             var env = await EnvironmentOfAsync(app, service);
-            Assert.Equal("https://api.openai.com/v1", env["Providers__0__Endpoint"]);
+            Assert.Equal("OpenAI", env["Providers__0__Kind"]);
+            Assert.Equal("https://llm.example.com/v1", env["Providers__0__Endpoint"]);
             Assert.Equal("gpt-4.1-mini", env["Providers__0__Model"]);
             Assert.Equal("{openai-api-key.value}", env["Providers__0__ApiKey"]);
         }
-    }
-
-    [Fact]
-    public async Task OpenAIBaseUrl_PointsPrimaryAtAnOpenAICompatibleEndpoint()
-    {
-        await using var app = await BuildAsync("--Parameters:openai-api-key=sk-test", "--OPENAI_BASE_URL=https://llm.example.com/v1");
-
-        var env = await EnvironmentOfAsync(app, "gateway");
-
-        Assert.Equal("https://llm.example.com/v1", env["Providers__0__Endpoint"]);
-        Assert.Equal("gpt-4o-mini", env["Providers__0__Model"]);
     }
 
     [Fact]
@@ -86,42 +78,30 @@ public sealed class AppHostModelTests
     }
 
     [Fact]
-    public async Task TuningVariables_ReachTheGatewayAndTheMonitor()
+    public async Task TuningVariablesAppEnvAndLogFormat_ReachTheGatewayAndTheMonitor_StructuredSettingsWinning()
     {
         await using var app = await BuildAsync(
             "--CIRCUIT_BREAKER_FAILURE_THRESHOLD=5",
+            "--Gateway:CircuitBreaker:FailureThreshold=8",
             "--CIRCUIT_BREAKER_RECOVERY_TIMEOUT=45",
             "--RATE_LIMIT_REQUESTS=20",
             "--RATE_LIMIT_WINDOW_SECONDS=10",
-            "--HEALTH_CHECK_INTERVAL_SECONDS=7");
+            "--HEALTH_CHECK_INTERVAL_SECONDS=7",
+            "--APP_ENV=staging",
+            "--LOG_FORMAT=json");
 
         var gateway = await EnvironmentOfAsync(app, "gateway");
         var monitor = await EnvironmentOfAsync(app, "monitor");
 
-        Assert.Equal("5", gateway["Gateway__CircuitBreaker__FailureThreshold"]);
+        Assert.Equal("8", gateway["Gateway__CircuitBreaker__FailureThreshold"]);
         Assert.Equal("00:00:45", gateway["Gateway__CircuitBreaker__BreakDuration"]);
         Assert.Equal("20", gateway["Gateway__RateLimit__PermitLimit"]);
         Assert.Equal("00:00:10", gateway["Gateway__RateLimit__Window"]);
         Assert.Equal("00:00:07", monitor["Monitor__HealthCheckInterval"]);
-    }
-
-    [Fact]
-    public async Task AStructuredSetting_WinsOverItsSeedVariable()
-    {
-        await using var app = await BuildAsync("--CIRCUIT_BREAKER_FAILURE_THRESHOLD=5", "--Gateway:CircuitBreaker:FailureThreshold=8");
-
-        var gateway = await EnvironmentOfAsync(app, "gateway");
-
-        Assert.Equal("8", gateway["Gateway__CircuitBreaker__FailureThreshold"]);
-    }
-
-    [Fact]
-    public async Task AppEnv_SetOnTheAppHost_IsPassedOn()
-    {
-        await using var app = await BuildAsync("--APP_ENV=staging");
-
-        Assert.Equal("staging", (await EnvironmentOfAsync(app, "gateway"))["APP_ENV"]);
-        Assert.Equal("staging", (await EnvironmentOfAsync(app, "monitor"))["APP_ENV"]);
+        Assert.Equal("staging", gateway["APP_ENV"]);
+        Assert.Equal("staging", monitor["APP_ENV"]);
+        Assert.Equal("json", gateway["LOG_FORMAT"]);
+        Assert.Equal("json", monitor["LOG_FORMAT"]);
     }
 
     [Fact]

@@ -33,6 +33,11 @@ public sealed class SentinelAppFixture : IAsyncLifetime
                 $"--Gateway:CircuitBreaker:MaxBreakDuration={MaxBreakDuration}",
                 $"--Gateway:Timeouts:TimeToFirstToken={TimeToFirstToken}",
                 $"--Gateway:Timeouts:Attempt={AttemptTimeout}",
+
+                // The tests run against the simulators and a Redis of their own, whatever this machine's environment says.
+                "--OPENAI_API_KEY=",
+                "--OLLAMA_BASE_URL=",
+                "--REDIS_URL=",
             ],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
