@@ -22,6 +22,7 @@ var gateway = builder.AddProject<Projects.SentinelOps_Gateway>("gateway", launch
     .WithRedis(redis)
     .WithProviders(providers)
     .WithConfigurationSection(builder.Configuration.GetSection("Gateway"))
+    .WithConfigurationSection(builder.Configuration.GetSection("Monitor"))
     .WithAppEnvironment()
     .WithLogFormat()
     .WithHttpHealthCheck("/health");

@@ -20,6 +20,11 @@ internal static class ProviderBuilderExtensions
                 service.WithEnvironment(prefix + "ApiKey", provider.ApiKey);
             }
 
+            if (provider.ControlEndpoint is not null)
+            {
+                service.WithEnvironment(prefix + "ControlEndpoint", provider.ControlEndpoint);
+            }
+
             if (provider.Server is not null)
             {
                 service.WaitFor(provider.Server);

@@ -39,7 +39,8 @@ internal static class ProviderChainBuilderExtensions
         }
 
         var simulator = builder.AddSimulator(PrimaryName, "OpenAI", port: 8101, model: "sim-gpt-4o-mini");
-        return new(PrimaryName, "OpenAI", ReferenceExpression.Create($"{simulator.GetEndpoint("http")}/v1"), "sim-gpt-4o-mini", Server: simulator);
+        return new(PrimaryName, "OpenAI", ReferenceExpression.Create($"{simulator.GetEndpoint("http")}/v1"), "sim-gpt-4o-mini",
+            ControlEndpoint: ReferenceExpression.Create($"{simulator.GetEndpoint("http")}"), Server: simulator);
     }
 
     // fallback: an Ollama server given by Ollama:Endpoint, the ollama/ollama container, or a simulator.
@@ -57,7 +58,8 @@ internal static class ProviderChainBuilderExtensions
 
             default:
                 var simulator = builder.AddSimulator(FallbackName, "Ollama", port: 8102, model: "llama3.2:1b");
-                return new(FallbackName, "Ollama", ReferenceExpression.Create($"{simulator.GetEndpoint("http")}"), "llama3.2:1b", Server: simulator);
+                return new(FallbackName, "Ollama", ReferenceExpression.Create($"{simulator.GetEndpoint("http")}"), "llama3.2:1b",
+                    ControlEndpoint: ReferenceExpression.Create($"{simulator.GetEndpoint("http")}"), Server: simulator);
         }
     }
 }

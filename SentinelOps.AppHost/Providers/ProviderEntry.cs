@@ -6,6 +6,7 @@ namespace SentinelOps.AppHost.Providers;
 /// <param name="Endpoint">Base URL (for OpenAI, including <c>/v1</c>).</param>
 /// <param name="Model">Model to call.</param>
 /// <param name="ApiKey">Secret parameter holding the key, if the provider needs one.</param>
+/// <param name="ControlEndpoint">A simulator's root URL, whose <c>/control/faults</c> the gateway forwards operators' faults to.</param>
 /// <param name="Server">The resource serving it (a simulator, the Ollama container), which consumers wait for; none for external services.</param>
 internal sealed record ProviderEntry(
     string Name,
@@ -13,4 +14,5 @@ internal sealed record ProviderEntry(
     ReferenceExpression Endpoint,
     string Model,
     IResourceBuilder<ParameterResource>? ApiKey = null,
+    ReferenceExpression? ControlEndpoint = null,
     IResourceBuilder<IResource>? Server = null);
