@@ -458,7 +458,7 @@ public sealed partial class CircuitBreaker
                 _state == CircuitState.Closed && _slow.IsStalled(_timeProvider.GetTimestamp()),
                 slow,
                 _slow.Threshold,
-                _slow.SmoothedTimeToFirstToken);
+                _slow.TypicalTimeToFirstToken);
         }
     }
 

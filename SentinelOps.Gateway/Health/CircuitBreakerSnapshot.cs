@@ -12,7 +12,7 @@ namespace SentinelOps.Gateway.Health;
 /// a first token (or the last one to end did), so only trials reach it.</param>
 /// <param name="SlowCalls">Successes in the sampling window whose first token came after the slow-call threshold.</param>
 /// <param name="SlowCallThreshold">The slow-call threshold now.</param>
-/// <param name="TimeToFirstToken">Smoothed time to first token, once one has been seen.</param>
+/// <param name="TimeToFirstToken">Typical (median) time to first token, once learnt.</param>
 public sealed record CircuitBreakerSnapshot(
     CircuitState State,
     int ConsecutiveFailures,

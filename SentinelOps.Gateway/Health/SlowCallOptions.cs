@@ -7,10 +7,10 @@ namespace SentinelOps.Gateway.Health;
 /// <c>slowCallDurationThreshold</c> / <c>slowCallRateThreshold</c>, with the threshold learnt per provider.
 /// </summary>
 /// <remarks>
-/// <para>The slow-call threshold is <see cref="ThresholdMultiplier"/> × the provider's observed time to first token
-/// (smoothed, plus four times its smoothed deviation, as TCP derives its retransmission timeout in RFC 6298), clamped
-/// to [<see cref="MinThreshold"/>, <see cref="MaxThreshold"/>] and never above <c>Gateway:Timeouts:TimeToFirstToken</c>.
-/// Before a provider's first token has been seen it is <see cref="MinThreshold"/>.</para>
+/// <para>The slow-call threshold is <see cref="ThresholdMultiplier"/> × the provider's typical time to first token (the
+/// median of its last 16, the very first call excepted), clamped to [<see cref="MinThreshold"/>,
+/// <see cref="MaxThreshold"/>] and never above <c>Gateway:Timeouts:TimeToFirstToken</c>. Until then it is
+/// <see cref="MinThreshold"/>.</para>
 /// <para>An attempt still waiting for its first token past the threshold is stalled: it counts as a failure however it
 /// ends (attempt timeout or the caller giving up), and while it waits, new requests skip the provider except for at
 /// most <see cref="MaxTrialsWhileStalled"/> trial attempts. A success whose first token came after the threshold is a
@@ -22,7 +22,7 @@ public sealed class SlowCallOptions : IValidatableObject
     public const string SectionName = "Gateway:SlowCalls";
 
     /// <summary>The default <see cref="ThresholdMultiplier"/>.</summary>
-    public const double DefaultThresholdMultiplier = 2.0;
+    public const double DefaultThresholdMultiplier = 4.0;
 
     /// <summary>The default <see cref="MinThreshold"/>.</summary>
     public static readonly TimeSpan DefaultMinThreshold = TimeSpan.FromSeconds(2);
@@ -36,7 +36,7 @@ public sealed class SlowCallOptions : IValidatableObject
     /// <summary>The default <see cref="MaxTrialsWhileStalled"/>.</summary>
     public const int DefaultMaxTrialsWhileStalled = 1;
 
-    /// <summary>The threshold as a multiple of the provider's observed time to first token (default 2).</summary>
+    /// <summary>The threshold as a multiple of the provider's typical time to first token (default 4).</summary>
     [Range(1.0, 100.0, ErrorMessage = "Gateway:SlowCalls:ThresholdMultiplier must be between 1 and 100.")]
     public double ThresholdMultiplier { get; set; } = DefaultThresholdMultiplier;
 

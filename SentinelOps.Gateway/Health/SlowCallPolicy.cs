@@ -19,8 +19,8 @@ public sealed class SlowCallPolicy
         Floor = options.MinThreshold < Ceiling ? options.MinThreshold : Ceiling;
     }
 
-    /// <summary>The policy with default options and a 15 s time-to-first-token limit.</summary>
-    public static SlowCallPolicy Default { get; } = new(new SlowCallOptions(), TimeSpan.FromSeconds(15));
+    /// <summary>The policy with default options and the default time-to-first-token limit.</summary>
+    public static SlowCallPolicy Default { get; } = new(new SlowCallOptions(), ChatClients.AttemptTimeoutOptions.DefaultTimeToFirstToken);
 
     /// <summary>The options.</summary>
     public SlowCallOptions Options { get; }
@@ -31,11 +31,11 @@ public sealed class SlowCallPolicy
     /// <summary>The highest threshold: the configured ceiling or the time-to-first-token limit, whichever is lower.</summary>
     public TimeSpan Ceiling { get; }
 
-    /// <summary>The threshold for a provider whose time to first token is estimated at <paramref name="highEstimate"/>
+    /// <summary>The threshold for a provider whose typical time to first token is <paramref name="typical"/>
     /// (the <see cref="Floor"/> before anything was observed).</summary>
-    public TimeSpan ThresholdFor(TimeSpan? highEstimate)
+    public TimeSpan ThresholdFor(TimeSpan? typical)
     {
-        if (highEstimate is not { } estimate)
+        if (typical is not { } estimate)
         {
             return Floor;
         }

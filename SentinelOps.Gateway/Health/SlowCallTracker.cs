@@ -29,8 +29,8 @@ internal sealed class SlowCallTracker
     /// <summary>The slow-call threshold now.</summary>
     public TimeSpan Threshold { get; private set; }
 
-    /// <summary>The smoothed time to first token, once one has been seen.</summary>
-    public TimeSpan? SmoothedTimeToFirstToken => _timeToFirstToken.Smoothed;
+    /// <summary>The typical (median) time to first token, once learnt.</summary>
+    public TimeSpan? TypicalTimeToFirstToken => _timeToFirstToken.Median;
 
     /// <summary>Stall trials in flight.</summary>
     public int TrialsInFlight { get; set; }
@@ -74,7 +74,7 @@ internal sealed class SlowCallTracker
             var timeToFirstToken = _timeProvider.GetElapsedTime(attempt.StartedAt, now);
             attempt.Slow = timeToFirstToken >= Threshold;
             _timeToFirstToken.Observe(timeToFirstToken);
-            Threshold = _policy.ThresholdFor(_timeToFirstToken.HighEstimate);
+            Threshold = _policy.ThresholdFor(_timeToFirstToken.Median);
         }
     }
 

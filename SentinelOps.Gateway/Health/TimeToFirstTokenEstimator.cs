@@ -1,41 +1,44 @@
 namespace SentinelOps.Gateway.Health;
 
 /// <summary>
-/// A provider's time to first token, smoothed the way TCP smooths round-trip times (RFC 6298): a moving average and
-/// a moving mean deviation, whose sum with four deviations sits above nearly every observation.
+/// A provider's typical time to first token: the median of its last <see cref="WindowSize"/> observations, which
+/// neither one slow call nor one burst of fast ones can move far.
 /// </summary>
-/// <remarks>Constant time and memory per observation. Not thread-safe: its owner serialises access.</remarks>
+/// <remarks>
+/// The very first observation is not kept: the first call to a provider also pays for the gateway's own warm-up (JIT
+/// compilation, the connection and its TLS handshake), and would otherwise set the threshold for the calls after it.
+/// Constant memory; a few hundred nanoseconds per observation. Not thread-safe: its owner serialises access.
+/// </remarks>
 internal sealed class TimeToFirstTokenEstimator
 {
-    private const double Alpha = 1.0 / 8;
-    private const double Beta = 1.0 / 4;
-    private const int DeviationWeight = 4;
+    /// <summary>How many recent observations the median is taken over.</summary>
+    public const int WindowSize = 16;
 
-    private double _smoothedTicks;
-    private double _deviationTicks;
+    private readonly long[] _samples = new long[WindowSize];
+    private int _count;
+    private int _next;
+    private bool _warmedUp;
 
-    /// <summary>Whether any first token has been observed.</summary>
-    public bool HasObservations { get; private set; }
-
-    /// <summary>The smoothed time to first token, once observed.</summary>
-    public TimeSpan? Smoothed => HasObservations ? TimeSpan.FromTicks((long)_smoothedTicks) : null;
-
-    /// <summary>A high estimate: smoothed value plus four smoothed deviations; <see langword="null"/> before any observation.</summary>
-    public TimeSpan? HighEstimate => HasObservations ? TimeSpan.FromTicks((long)(_smoothedTicks + (DeviationWeight * _deviationTicks))) : null;
+    /// <summary>The median of the recent observations; <see langword="null"/> before any was kept.</summary>
+    public TimeSpan? Median { get; private set; }
 
     /// <summary>Adds one observed time to first token.</summary>
     public void Observe(TimeSpan timeToFirstToken)
     {
-        var sample = (double)Math.Max(0, timeToFirstToken.Ticks);
-        if (!HasObservations)
+        if (!_warmedUp)
         {
-            _smoothedTicks = sample;
-            _deviationTicks = sample / 2;
-            HasObservations = true;
+            _warmedUp = true;
             return;
         }
 
-        _deviationTicks = ((1 - Beta) * _deviationTicks) + (Beta * Math.Abs(_smoothedTicks - sample));
-        _smoothedTicks = ((1 - Alpha) * _smoothedTicks) + (Alpha * sample);
+        _samples[_next] = Math.Max(0, timeToFirstToken.Ticks);
+        _next = (_next + 1) % WindowSize;
+        _count = Math.Min(_count + 1, WindowSize);
+
+        Span<long> sorted = stackalloc long[WindowSize];
+        sorted = sorted[.._count];
+        _samples.AsSpan(0, _count).CopyTo(sorted);
+        sorted.Sort();
+        Median = TimeSpan.FromTicks(sorted[_count / 2]);
     }
 }

@@ -94,11 +94,15 @@ public sealed class CircuitBreakerChatClientTests
         var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, token) => AfterDelay(token, TimeSpan.FromMilliseconds(700)) };
         var client = new CircuitBreakerChatClient(inner, _breaker, _time);
 
-        await FakeTime.RunAsync(_time, client.GetStreamingResponseAsync(Prompt).ToListAsync().AsTask(), TimeSpan.FromMilliseconds(100));
+        // The first call warms up; the second is learnt.
+        for (var i = 0; i < 2; i++)
+        {
+            await FakeTime.RunAsync(_time, client.GetStreamingResponseAsync(Prompt).ToListAsync().AsTask(), TimeSpan.FromMilliseconds(100));
+        }
 
         var snapshot = _breaker.GetSnapshot();
         Assert.Equal(700, snapshot.TimeToFirstToken!.Value.TotalMilliseconds);
-        Assert.Equal(1, snapshot.Successes);
+        Assert.Equal(2, snapshot.Successes);
     }
 
     [Fact]

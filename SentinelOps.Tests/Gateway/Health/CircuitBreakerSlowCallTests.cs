@@ -258,18 +258,20 @@ public sealed class CircuitBreakerSlowCallTests
     public void TheThreshold_FollowsASlowModelsObservedTimeToFirstToken_SoItsNormalCallsAreNotSlow()
     {
         var breaker = Create();
-        Succeed(breaker, timeToFirstToken: TimeSpan.FromSeconds(4));
-        Assert.Equal(1, breaker.GetSnapshot().SlowCalls); // measured against the initial floor
+        Succeed(breaker, timeToFirstToken: TimeSpan.FromSeconds(3));
+        Succeed(breaker, timeToFirstToken: TimeSpan.FromSeconds(3));
+        Assert.Equal(2, breaker.GetSnapshot().SlowCalls); // measured against the floor, before anything was learnt
 
         for (var i = 0; i < 40; i++)
         {
-            Succeed(breaker, timeToFirstToken: TimeSpan.FromSeconds(4));
+            Succeed(breaker, timeToFirstToken: TimeSpan.FromSeconds(3));
         }
 
         var snapshot = breaker.GetSnapshot();
 
-        // 2 × (smoothed 4 s + 4 × a deviation that has decayed towards 0).
-        Assert.InRange(snapshot.SlowCallThreshold!.Value, TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(8.01));
+        // 4 × the median time to first token.
+        Assert.Equal(TimeSpan.FromSeconds(12), snapshot.SlowCallThreshold);
+        Assert.Equal(TimeSpan.FromSeconds(3), snapshot.TimeToFirstToken);
         Assert.Equal(0, snapshot.SlowCalls);
         Assert.Equal(CircuitState.Closed, breaker.State);
     }

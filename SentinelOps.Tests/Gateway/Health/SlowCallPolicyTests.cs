@@ -33,27 +33,45 @@ public sealed class SlowCallPolicyTests
     }
 
     [Fact]
-    public void TheEstimator_StartsAtThreeTimesTheFirstSample_AsRfc6298Does()
+    public void TheEstimator_SkipsTheFirstCall_WhichAlsoPaysForTheGatewaysWarmUp()
     {
         var estimator = new TimeToFirstTokenEstimator();
 
-        estimator.Observe(TimeSpan.FromSeconds(1));
+        estimator.Observe(TimeSpan.FromSeconds(4));
+        Assert.Null(estimator.Median);
 
-        // srtt = R, rttvar = R / 2, high estimate = srtt + 4 rttvar.
-        Assert.Equal(TimeSpan.FromSeconds(3), estimator.HighEstimate);
-        Assert.Equal(TimeSpan.FromSeconds(1), estimator.Smoothed);
+        estimator.Observe(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(TimeSpan.FromMilliseconds(300), estimator.Median);
     }
 
     [Fact]
-    public void TheEstimator_Smooths_WithRfc6298Gains()
+    public void TheEstimator_IsTheMedianOfTheRecentCalls_SoOneSlowCallDoesNotMoveIt()
     {
         var estimator = new TimeToFirstTokenEstimator();
-        estimator.Observe(TimeSpan.FromSeconds(1));
+        estimator.Observe(TimeSpan.Zero);
+        foreach (var ms in new[] { 100, 120, 90, 10_000, 110 })
+        {
+            estimator.Observe(TimeSpan.FromMilliseconds(ms));
+        }
 
-        estimator.Observe(TimeSpan.FromSeconds(3));
+        Assert.Equal(TimeSpan.FromMilliseconds(110), estimator.Median);
+    }
 
-        // rttvar = 3/4 × 0.5 + 1/4 × |1 − 3| = 0.875; srtt = 7/8 × 1 + 1/8 × 3 = 1.25.
-        Assert.Equal(TimeSpan.FromSeconds(1.25), estimator.Smoothed);
-        Assert.Equal(TimeSpan.FromSeconds(1.25 + (4 * 0.875)), estimator.HighEstimate);
+    [Fact]
+    public void TheEstimator_ForgetsCallsOlderThanItsWindow()
+    {
+        var estimator = new TimeToFirstTokenEstimator();
+        estimator.Observe(TimeSpan.Zero);
+        for (var i = 0; i < TimeToFirstTokenEstimator.WindowSize; i++)
+        {
+            estimator.Observe(TimeSpan.FromSeconds(8));
+        }
+
+        for (var i = 0; i < (TimeToFirstTokenEstimator.WindowSize / 2) + 1; i++)
+        {
+            estimator.Observe(TimeSpan.FromMilliseconds(500));
+        }
+
+        Assert.Equal(TimeSpan.FromMilliseconds(500), estimator.Median);
     }
 }
