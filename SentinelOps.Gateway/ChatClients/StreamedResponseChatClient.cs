@@ -12,8 +12,9 @@ namespace SentinelOps.Gateway.ChatClients;
 /// Both protocols stream the same answer they would send whole, usage and finish reason included (the OpenAI client
 /// asks for the final usage chunk with <c>stream_options.include_usage</c>; Ollama's last line carries its counts).
 /// Exceeding <see cref="AttemptTimeoutOptions.Attempt"/> throws <see cref="AttemptTimeoutException"/>, a provider
-/// failure; the caller's own cancellation stays an <see cref="OperationCanceledException"/>. Streaming requests pass
-/// through untouched.
+/// failure that moves the request on; the caller's own cancellation stays an <see cref="OperationCanceledException"/>.
+/// The breaker below sees this limit as its caller giving up: an answer already flowing is no verdict on the
+/// provider, one that never started had stalled and counts. Streaming requests pass through untouched.
 /// </remarks>
 public sealed class StreamedResponseChatClient : DelegatingChatClient
 {
