@@ -318,7 +318,7 @@ public sealed partial class CircuitBreaker
     }
 
     /// <summary>How a refused call is described while the circuit is open.</summary>
-    internal static string CircuitOpenReason(TimeSpan? retryAfter) =>
+    private static string CircuitOpenReason(TimeSpan? retryAfter) =>
         retryAfter is { } wait ? $"circuit open (retry in {Math.Ceiling(wait.TotalSeconds)} s)" : "circuit open";
 
     // Must be called under _gate.
