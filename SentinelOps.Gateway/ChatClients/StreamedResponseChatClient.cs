@@ -11,10 +11,12 @@ namespace SentinelOps.Gateway.ChatClients;
 /// <remarks>
 /// Both protocols stream the same answer they would send whole, usage and finish reason included (the OpenAI client
 /// asks for the final usage chunk with <c>stream_options.include_usage</c>; Ollama's last line carries its counts).
-/// Exceeding <see cref="AttemptTimeoutOptions.Attempt"/> throws <see cref="AttemptTimeoutException"/>, a provider
-/// failure that moves the request on; the caller's own cancellation stays an <see cref="OperationCanceledException"/>.
-/// The breaker below sees this limit as its caller giving up: an answer already flowing is no verdict on the
-/// provider, one that never started had stalled and counts. Streaming requests pass through untouched.
+/// An answer still coming when <see cref="AttemptTimeoutOptions.Attempt"/> has passed since the call began throws
+/// <see cref="AttemptTimeoutException"/>, a provider failure that moves the request on; the caller's own cancellation
+/// stays an <see cref="OperationCanceledException"/>. The breaker below sees this cut as its caller giving up, which
+/// for an answer already flowing is no verdict on the provider; the wait for the first content is bounded below the
+/// breaker (<see cref="AttemptTimeoutChatClient"/>), so a hang always counts. Streaming requests pass through
+/// untouched.
 /// </remarks>
 public sealed class StreamedResponseChatClient : DelegatingChatClient
 {
@@ -35,15 +37,32 @@ public sealed class StreamedResponseChatClient : DelegatingChatClient
     public override async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        using var timeout = new CancellationTokenSource(_options.Attempt, _timeProvider);
+        // The whole-answer limit is armed by the first content, for what is left of it: until then the first-token
+        // limit below decides, inside the circuit breaker, so a hang always counts against the provider.
+        var started = _timeProvider.GetTimestamp();
+        using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var updates = new List<ChatResponseUpdate>();
         try
         {
-            return await base.GetStreamingResponseAsync(messages, options, linked.Token).ToChatResponseAsync(linked.Token);
+            var armed = false;
+            await foreach (var update in base.GetStreamingResponseAsync(messages, options, linked.Token).WithCancellation(linked.Token))
+            {
+                if (!armed && update.HasContent())
+                {
+                    armed = true;
+                    var left = _options.Attempt - _timeProvider.GetElapsedTime(started);
+                    timeout.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+                }
+
+                updates.Add(update);
+            }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new AttemptTimeoutException(_options.Attempt, waitingForFirstToken: false);
         }
+
+        return updates.ToChatResponse();
     }
 }

@@ -9,7 +9,8 @@ namespace SentinelOps.Gateway.Health;
 /// <remarks>
 /// <para>The slow-call threshold is <see cref="ThresholdMultiplier"/> × the provider's typical time to first token (the
 /// median of its last 16, the very first call excepted), clamped to [<see cref="MinThreshold"/>,
-/// <see cref="MaxThreshold"/>] and never above <c>Gateway:Timeouts:TimeToFirstToken</c>. Until then it is
+/// <see cref="MaxThreshold"/>] and never above <c>Gateway:Timeouts:TimeToFirstToken</c> or <c>Gateway:Timeouts:Attempt</c>
+/// (a hang that either limit cuts must count as one). Until then it is
 /// <see cref="MinThreshold"/>.</para>
 /// <para>An attempt still waiting for its first token past the threshold is stalled: it counts as a failure however it
 /// ends (attempt timeout or the caller giving up), and while it waits, new requests skip the provider except for at
@@ -44,7 +45,8 @@ public sealed class SlowCallOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.010", "00:30:00", ErrorMessage = "Gateway:SlowCalls:MinThreshold must be between 10 ms and 30 min.")]
     public TimeSpan MinThreshold { get; set; } = DefaultMinThreshold;
 
-    /// <summary>The ceiling of the threshold (default 15 s); <c>Gateway:Timeouts:TimeToFirstToken</c> caps it too.</summary>
+    /// <summary>The ceiling of the threshold (default 15 s); <c>Gateway:Timeouts:TimeToFirstToken</c> and
+    /// <c>Gateway:Timeouts:Attempt</c> cap it too.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:30:00", ErrorMessage = "Gateway:SlowCalls:MaxThreshold must be between 10 ms and 30 min.")]
     public TimeSpan MaxThreshold { get; set; } = DefaultMaxThreshold;
 

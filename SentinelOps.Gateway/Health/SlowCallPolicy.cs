@@ -9,7 +9,8 @@ public sealed class SlowCallPolicy
 {
     /// <summary>Creates the policy.</summary>
     /// <param name="options">Multiplier, floor, ceiling, ratio and trial limit.</param>
-    /// <param name="timeToFirstTokenLimit">The attempt's time-to-first-token limit, which also caps the threshold.</param>
+    /// <param name="timeToFirstTokenLimit">The longest an attempt can wait for its first token (the lower of the
+    /// time-to-first-token and whole-answer limits), which also caps the threshold.</param>
     public SlowCallPolicy(SlowCallOptions options, TimeSpan timeToFirstTokenLimit)
     {
         ArgumentNullException.ThrowIfNull(options);

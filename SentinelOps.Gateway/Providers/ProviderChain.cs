@@ -32,7 +32,10 @@ public sealed class ProviderChain : IDisposable
         ILoggerFactory loggerFactory,
         IServiceProvider services)
     {
-        var slowCallPolicy = new SlowCallPolicy(slowCalls.Value, timeouts.Value.TimeToFirstToken);
+        // The threshold must not exceed any limit that can end an attempt before its first token, or a hang cut by
+        // that limit would pass for a caller giving up early.
+        var firstTokenLimit = timeouts.Value.Attempt < timeouts.Value.TimeToFirstToken ? timeouts.Value.Attempt : timeouts.Value.TimeToFirstToken;
+        var slowCallPolicy = new SlowCallPolicy(slowCalls.Value, firstTokenLimit);
         Providers = providers.Value.InPriorityOrder
             .Select(provider =>
             {

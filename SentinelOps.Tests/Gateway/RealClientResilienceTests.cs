@@ -44,6 +44,29 @@ public sealed class RealClientResilienceTests
         Assert.Equal((0, 0L), (snapshot.ConsecutiveFailures, snapshot.Failures));
     }
 
+    [Fact]
+    public async Task AHangingPrimary_OpensItsCircuitAfterThreeStalls_EvenWithAWholeAnswerLimitBelowTheFirstTokenLimit()
+    {
+        await using var primary = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
+        await using var fallback = await SimulatorServer.StartAsync(SimulatorProtocol.Ollama);
+        using var gateway = GatewayHost.Create(primary, fallback, settings: new Dictionary<string, string?>
+        {
+            ["Gateway:Timeouts:Attempt"] = "00:00:00.500",
+        });
+        await primary.SetFaultAsync(new { mode = "hang" });
+
+        for (var i = 0; i < 5; i++)
+        {
+            var response = await gateway.ChatClient.GetResponseAsync("anyone?");
+            Assert.Equal("fallback", ProviderRouting.From(response.AdditionalProperties)!.Provider);
+        }
+
+        var breaker = gateway.Chain.Find("primary")!.Breaker!;
+        Assert.Equal(CircuitState.Open, breaker.State);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), breaker.SlowCallThreshold);
+        Assert.Equal(3, (await primary.GetStatsAsync()).ChatRequests);
+    }
+
     [Theory]
     [InlineData(SimulatorProtocol.OpenAI)]
     [InlineData(SimulatorProtocol.Ollama)]

@@ -21,7 +21,7 @@ public sealed class StreamedResponseChatClientTests
         var client = Pipeline(inner);
 
         var pending = client.GetResponseAsync(Prompt);
-        await FakeTime.WaitUntilAsync(() => inner.Calls == 1 && _time.TimersCreated >= 2);
+        await FakeTime.WaitUntilAsync(() => inner.Calls == 1);
         await FakeTime.AssertCompletesAfterAsync(_time, pending, TimeSpan.FromSeconds(2));
 
         var ex = await Assert.ThrowsAsync<AttemptTimeoutException>(() => pending);
@@ -39,6 +39,22 @@ public sealed class StreamedResponseChatClientTests
 
         Assert.Equal(TimeSpan.FromSeconds(30), ex.Timeout);
         Assert.Equal("no response within 30 s", ex.Message);
+    }
+
+    [Fact]
+    public async Task TheWholeAnswerLimit_CountsFromTheCallsStart_ButIsArmedByTheFirstContent()
+    {
+        // First content after 20 s (within the 25 s first-token limit), then a chunk a second: cut at 30 s in all.
+        var options = new AttemptTimeoutOptions { Attempt = TimeSpan.FromSeconds(30), TimeToFirstToken = TimeSpan.FromSeconds(25) };
+        var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, token) => Trickle(token, TimeSpan.FromSeconds(20), count: 1, then: TimeSpan.FromSeconds(1)) };
+        var client = new StreamedResponseChatClient(new AttemptTimeoutChatClient(inner, options, _time), options, _time);
+
+        var pending = client.GetResponseAsync(Prompt);
+        await FakeTime.WaitUntilAsync(() => inner.Calls == 1);
+        await FakeTime.AssertCompletesAfterAsync(_time, pending, TimeSpan.FromSeconds(30));
+
+        var ex = await Assert.ThrowsAsync<AttemptTimeoutException>(() => pending);
+        Assert.False(ex.Message.Contains("first token", StringComparison.Ordinal), ex.Message);
     }
 
     [Fact]
@@ -88,12 +104,18 @@ public sealed class StreamedResponseChatClientTests
         await Task.Delay(Timeout.InfiniteTimeSpan, token);
     }
 
-    private async IAsyncEnumerable<ChatResponseUpdate> Trickle([EnumeratorCancellation] CancellationToken token, TimeSpan gap, int count)
+    private async IAsyncEnumerable<ChatResponseUpdate> Trickle([EnumeratorCancellation] CancellationToken token, TimeSpan gap, int count, TimeSpan? then = null)
     {
         for (var i = 0; i < count; i++)
         {
             await Task.Delay(gap, _time, token);
             yield return new ChatResponseUpdate(ChatRole.Assistant, "x");
+        }
+
+        while (then is { } next)
+        {
+            await Task.Delay(next, _time, token);
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "y");
         }
     }
 
