@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using SentinelOps.Simulator.Faults;
 
 namespace SentinelOps.Tests.EndToEnd;
 
@@ -35,6 +36,12 @@ public sealed class DefaultSettingsAppFixture : IAsyncLifetime
         var client = App.CreateHttpClient("gateway", "http");
         client.Timeout = timeout;
         return client;
+    }
+
+    public async Task<SimulatorStats> GetStatsAsync(string simulator)
+    {
+        using var http = App.CreateHttpClient(simulator, "http");
+        return (await http.GetFromJsonAsync<SimulatorStats>("/control/stats"))!;
     }
 
     public async Task SetFaultAsync(string simulator, object fault)
