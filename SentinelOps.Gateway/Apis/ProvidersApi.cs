@@ -35,18 +35,24 @@ public static class ProvidersApi
                     snapshot.State,
                     snapshot.ConsecutiveFailures,
                     snapshot.OpenedAt,
-                    snapshot.RetryAfter is { } wait ? Math.Round(wait.TotalSeconds, 1) : null));
+                    snapshot.RetryAfter is { } wait ? Math.Round(wait.TotalSeconds, 1) : null,
+                    snapshot.Stalled,
+                    snapshot.SlowCalls,
+                    snapshot.SlowCallThreshold is { } threshold ? Math.Round(threshold.TotalMilliseconds, 1) : null,
+                    snapshot.TimeToFirstToken is { } ttft ? Math.Round(ttft.TotalMilliseconds, 1) : null));
         }
 
         return TypedResults.Ok(statuses);
     }
 
-    // down: the gateway will not call it; degraded: it is being called but some calls fail.
+    // down: the gateway will not call it (open, isolated, or stalled: only trials reach it); degraded: it is being
+    // called but some calls fail or are slow.
     private static string StatusOf(CircuitBreakerSnapshot snapshot) => snapshot.State switch
     {
         CircuitState.Open or CircuitState.Isolated => "down",
+        _ when snapshot.Stalled => "down",
         CircuitState.HalfOpen => "recovering",
-        _ when snapshot.ConsecutiveFailures > 0 || snapshot.Failures > 0 => "degraded",
+        _ when snapshot.ConsecutiveFailures > 0 || snapshot.Failures > 0 || snapshot.SlowCalls > 0 => "degraded",
         _ => "healthy",
     };
 
@@ -65,5 +71,9 @@ public static class ProvidersApi
         [property: JsonPropertyName("state")] CircuitState State,
         [property: JsonPropertyName("failures")] int Failures,
         [property: JsonPropertyName("opened_at")] DateTimeOffset? OpenedAt,
-        [property: JsonPropertyName("retry_after_seconds")] double? RetryAfterSeconds);
+        [property: JsonPropertyName("retry_after_seconds")] double? RetryAfterSeconds,
+        [property: JsonPropertyName("stalled")] bool Stalled,
+        [property: JsonPropertyName("slow_calls")] long SlowCalls,
+        [property: JsonPropertyName("slow_call_threshold_ms")] double? SlowCallThresholdMs,
+        [property: JsonPropertyName("time_to_first_token_ms")] double? TimeToFirstTokenMs);
 }

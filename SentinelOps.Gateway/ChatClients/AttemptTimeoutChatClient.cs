@@ -4,7 +4,8 @@ using Microsoft.Extensions.AI;
 namespace SentinelOps.Gateway.ChatClients;
 
 /// <summary>
-/// Bounds one attempt at a provider: the whole call when not streaming, the time to the first content when streaming.
+/// Bounds one attempt at a provider: the whole call when not streaming, the time to the first content when streaming
+/// (<see cref="AttemptTimeoutOptions.TimeToFirstToken"/>, or <see cref="AttemptTimeoutOptions.Attempt"/> if shorter).
 /// Exceeding it throws <see cref="AttemptTimeoutException"/>, which the layers above treat as a provider failure.
 /// </summary>
 /// <remarks>The caller's own cancellation still surfaces as <see cref="OperationCanceledException"/>.</remarks>
@@ -43,7 +44,9 @@ public sealed class AttemptTimeoutChatClient : DelegatingChatClient
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var timeout = new CancellationTokenSource(_options.TimeToFirstToken, _timeProvider);
+        // A first token may not take longer than a whole answer may.
+        var limit = _options.Attempt < _options.TimeToFirstToken ? _options.Attempt : _options.TimeToFirstToken;
+        using var timeout = new CancellationTokenSource(limit, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var enumerator = base.GetStreamingResponseAsync(messages, options, linked.Token).GetAsyncEnumerator(linked.Token);
         var waitingForFirstToken = true;
@@ -60,7 +63,7 @@ public sealed class AttemptTimeoutChatClient : DelegatingChatClient
                 }
                 catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
-                    throw new AttemptTimeoutException(_options.TimeToFirstToken, waitingForFirstToken: true);
+                    throw new AttemptTimeoutException(limit, waitingForFirstToken: true);
                 }
 
                 if (waitingForFirstToken && enumerator.Current.HasContent())

@@ -5,13 +5,19 @@ using SentinelOps.Gateway.Health;
 namespace SentinelOps.Gateway.ChatClients;
 
 /// <summary>
-/// Lets calls reach the provider only while its <see cref="CircuitBreaker"/> permits, and reports every outcome to it.
+/// Lets calls reach the provider only while its <see cref="CircuitBreaker"/> permits, and reports to it each call's
+/// first token and outcome.
 /// </summary>
 /// <remarks>
-/// A refused call throws <see cref="CircuitOpenException"/> without touching the network. The caller cancelling is no
-/// verdict on the provider; a request the provider rejected as invalid (400, 422, …) shows the provider is up.
-/// A stream counts as a success only once it has completed. The breaker is reachable through
-/// <see cref="GetService"/>, so routers can ask it before calling.
+/// <para>A refused call throws <see cref="CircuitOpenException"/> without touching the network. A request the
+/// provider rejected as invalid (400, 422, …) is no verdict on it. The caller cancelling is no verdict either, unless
+/// the call had already waited past the slow-call threshold without a first token: then the provider had stalled
+/// (the breaker decides). A stream counts as a success only once it has completed.</para>
+/// <para>A trial (half-open, or let through while the provider is stalled) that receives no first token within its
+/// <see cref="CircuitPermit.TrialTimeToFirstToken"/> is given up with <see cref="AttemptTimeoutException"/>: a failed
+/// trial, and the caller moves on to the next provider instead of waiting out a hang. Streaming calls only; a
+/// non-streaming call has no first token to wait for.</para>
+/// <para>The breaker is reachable through <see cref="GetService"/>, so routers can ask it before calling.</para>
 /// </remarks>
 public sealed class CircuitBreakerChatClient : DelegatingChatClient
 {
@@ -42,7 +48,7 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
         }
         catch (Exception ex)
         {
-            Report(permit, ex, started, cancellationToken);
+            Report(permit, ex, cancellationToken);
             throw;
         }
     }
@@ -53,16 +59,21 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
     {
         var permit = Enter();
         var started = _timeProvider.GetTimestamp();
-        TimeSpan? timeToFirstUpdate = null;
+        TimeSpan? timeToFirstToken = null;
         var completed = false;
+
+        // Only trials get a timer of their own: the ordinary path stays as cheap as it was.
+        using var trialLimit = permit.TrialTimeToFirstToken is { } limit ? new CancellationTokenSource(limit, _timeProvider) : null;
+        using var linked = trialLimit is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, trialLimit.Token);
+        var token = linked?.Token ?? cancellationToken;
         IAsyncEnumerator<ChatResponseUpdate> enumerator;
         try
         {
-            enumerator = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            enumerator = base.GetStreamingResponseAsync(messages, options, token).GetAsyncEnumerator(token);
         }
         catch (Exception ex)
         {
-            Report(permit, ex, started, cancellationToken);
+            Report(permit, ex, cancellationToken);
             throw;
         }
 
@@ -77,25 +88,37 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
                         break;
                     }
                 }
+                catch (OperationCanceledException) when (trialLimit is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+                {
+                    _breaker.RecordFailure(permit);
+                    completed = true;
+                    throw new AttemptTimeoutException(permit.TrialTimeToFirstToken!.Value, waitingForFirstToken: true);
+                }
                 catch (Exception ex)
                 {
-                    Report(permit, ex, started, cancellationToken);
+                    Report(permit, ex, cancellationToken);
                     completed = true;
                     throw;
                 }
 
-                timeToFirstUpdate ??= _timeProvider.GetElapsedTime(started);
+                if (timeToFirstToken is null && enumerator.Current.HasContent())
+                {
+                    timeToFirstToken = _timeProvider.GetElapsedTime(started);
+                    _breaker.RecordFirstToken(permit);
+                    trialLimit?.CancelAfter(Timeout.InfiniteTimeSpan);
+                }
+
                 yield return enumerator.Current;
             }
 
-            _breaker.RecordSuccess(permit, timeToFirstUpdate ?? _timeProvider.GetElapsedTime(started));
+            _breaker.RecordSuccess(permit, timeToFirstToken ?? _timeProvider.GetElapsedTime(started));
             completed = true;
         }
         finally
         {
             if (!completed)
             {
-                // The consumer stopped reading early: no verdict on the provider.
+                // The consumer stopped reading early: the breaker decides whether it had waited long enough to be a stall.
                 _breaker.RecordAbandoned(permit);
             }
 
@@ -113,9 +136,9 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
     private CircuitPermit Enter() =>
         _breaker.TryEnter(out var permit)
             ? permit
-            : throw new CircuitOpenException(_breaker.Provider, _breaker.RetryAfter);
+            : throw new CircuitOpenException(_breaker.Provider, _breaker.RetryAfter, _breaker.RefusalReason);
 
-    private void Report(CircuitPermit permit, Exception exception, long started, CancellationToken cancellationToken)
+    private void Report(CircuitPermit permit, Exception exception, CancellationToken cancellationToken)
     {
         if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
         {
@@ -123,7 +146,7 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
         }
         else if (ProviderErrorClassifier.Classify(exception) == ProviderErrorKind.RequestRejected)
         {
-            _breaker.RecordSuccess(permit, _timeProvider.GetElapsedTime(started));
+            _breaker.RecordRejected(permit);
         }
         else
         {

@@ -1,6 +1,7 @@
 using System.ClientModel;
 using System.Globalization;
 using System.Net;
+using OllamaSharp.Models.Exceptions;
 
 namespace SentinelOps.Gateway.ChatClients;
 
@@ -39,10 +40,18 @@ public static class ProviderErrorClassifier
     };
 
     /// <summary>The HTTP status the provider answered with, if the exception carries one.</summary>
+    /// <remarks>
+    /// OllamaSharp reports Ollama's 400 as a bare <see cref="OllamaException"/> (or its
+    /// <see cref="ModelDoesNotSupportToolsException"/>) that carries the body as its message and no status, and every
+    /// other status as an <see cref="HttpRequestException"/>. Its <see cref="ResponseError"/>, an error line inside a
+    /// stream, is the provider failing mid-answer and has no status.
+    /// </remarks>
     public static int? StatusCode(Exception exception) => exception switch
     {
         ClientResultException { Status: > 0 } clientResult => clientResult.Status,
         HttpRequestException { StatusCode: { } status } => (int)status,
+        ResponseError => null,
+        OllamaException => (int)HttpStatusCode.BadRequest,
         _ => exception.InnerException is { } inner ? StatusCode(inner) : null,
     };
 
@@ -75,7 +84,7 @@ public static class ProviderErrorClassifier
         ? $"HTTP {status} ({ReasonPhrase(status)})"
         : exception switch
         {
-            CircuitOpenException open => CircuitOpenException.Describe(open.RetryAfter),
+            CircuitOpenException open => open.Reason,
             AttemptTimeoutException timeout => timeout.Message,
             TimeoutException or TaskCanceledException => "timed out",
             HttpRequestException { HttpRequestError: var error } when error != HttpRequestError.Unknown => $"connection failed ({error})",

@@ -10,8 +10,10 @@ namespace SentinelOps.Gateway.ChatClients;
 /// did and why the others did not (<see cref="ProviderRouting"/>).
 /// </summary>
 /// <remarks>
-/// <para>A provider whose circuit is open is skipped without a call. When every circuit is open, the provider whose
-/// break ends soonest gets one real try before the request fails (healthy-or-panic, as YARP does it).</para>
+/// <para>A provider whose circuit refuses calls (open, isolated, or its one trial in flight) is skipped without a call.
+/// When every circuit is open, the provider whose break ends soonest gets one real try before the request fails
+/// (healthy-or-panic, as YARP does it), once per outage: concurrent requests share that one trial, and the others are
+/// answered at once with a <c>Retry-After</c> that says when a retry can succeed.</para>
 /// <para>The caller cancelling is never a provider failure; a request a provider rejected as invalid (400, 422, …) is
 /// returned rather than tried elsewhere. One deadline bounds the whole request, retries and failovers included; for
 /// a stream it bounds the time to its first content.</para>
@@ -159,8 +161,9 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
     private static ProviderRouting Routing(ProviderClient provider, List<ProviderFailure> failures) =>
         new(provider.Name, failures.Count == 0 ? [] : [.. failures]);
 
-    // The providers to try, in order. Open circuits are skipped (and listed as failures); if that skips them all,
-    // the one whose break ends soonest gets a single trial rather than the request failing without a call.
+    // The providers to try, in order. Refusing circuits are skipped (and listed as failures); if that skips them all,
+    // the open one whose break ends soonest gets a single early trial, once per outage, rather than the request
+    // failing without a call. Concurrent requests race for it; the others are answered at once.
     private IEnumerable<ProviderClient> Candidates(List<ProviderFailure> failures)
     {
         var attempted = false;
@@ -181,9 +184,16 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
             yield break;
         }
 
-        var soonest = _providers
-            .Where(p => p.Breaker?.BreakEndsAt is not null)
-            .MinBy(p => p.Breaker!.BreakEndsAt);
+        ProviderClient? soonest = null;
+        DateTimeOffset soonestEnd = default;
+        foreach (var provider in _providers)
+        {
+            if (provider.Breaker is { CanEndBreakEarly: true, BreakEndsAt: { } endsAt } && (soonest is null || endsAt < soonestEnd))
+            {
+                (soonest, soonestEnd) = (provider, endsAt);
+            }
+        }
+
         if (soonest?.Breaker is { } soonestBreaker && soonestBreaker.EndBreakNow())
         {
             LogPanicTrial(soonest.Name);
@@ -192,10 +202,10 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         }
     }
 
-    // The hot path during an outage: describes the open circuit without building an exception.
+    // The hot path during an outage: describes the refusing circuit without building an exception.
     private ProviderFailure Skipped(ProviderClient provider)
     {
-        var failure = new ProviderFailure(provider.Name, CircuitOpenException.Describe(provider.Breaker!.RetryAfter), StatusCode: null);
+        var failure = new ProviderFailure(provider.Name, provider.Breaker!.RefusalReason, StatusCode: null);
         LogProviderSkipped(provider.Name, failure.Error);
         return failure;
     }
@@ -260,10 +270,15 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
 
     private ProvidersExhaustedException Exhausted(List<ProviderFailure> failures)
     {
-        var retryAfter = _providers
-            .Select(p => p.Breaker?.RetryAfter)
-            .Where(wait => wait is not null)
-            .Min();
+        TimeSpan? retryAfter = null;
+        foreach (var provider in _providers)
+        {
+            if (provider.Breaker?.RetryAfterHint is { } wait && (retryAfter is null || wait < retryAfter))
+            {
+                retryAfter = wait;
+            }
+        }
+
         return new ProvidersExhaustedException(failures, retryAfter);
     }
 

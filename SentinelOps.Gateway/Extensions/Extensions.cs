@@ -18,6 +18,7 @@ internal static class Extensions
         builder.Services.AddValidatedOptions<CircuitBreakerOptions>(CircuitBreakerOptions.SectionName);
         builder.Services.AddValidatedOptions<RetryOptions>(RetryOptions.SectionName);
         builder.Services.AddValidatedOptions<AttemptTimeoutOptions>(AttemptTimeoutOptions.SectionName);
+        builder.Services.AddValidatedOptions<SlowCallOptions>(SlowCallOptions.SectionName);
         builder.Services.AddOptions<ProvidersOptions>()
             .Bind(builder.Configuration)
             .ValidateDataAnnotations()

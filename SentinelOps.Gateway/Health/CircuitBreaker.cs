@@ -4,46 +4,69 @@ namespace SentinelOps.Gateway.Health;
 
 /// <summary>
 /// The circuit state of one provider: the outcomes it has seen and whether calls may pass.
-/// <see cref="ChatClients.CircuitBreakerChatClient"/> asks it for a permit before each call and reports the outcome after.
+/// <see cref="ChatClients.CircuitBreakerChatClient"/> asks it for a permit before each call, reports the first token,
+/// and reports the outcome after.
 /// </summary>
 /// <remarks>
-/// <para>Closed → Open after <see cref="CircuitBreakerOptions.FailureThreshold"/> consecutive failures or the failure
-/// ratio; Open → HalfOpen when the break has ended and a call arrives; HalfOpen lets exactly one trial through and
-/// closes on its success or reopens, with a longer break, on its failure. Isolated holds it open until closed from
-/// outside. The Open → HalfOpen move happens on a call, but <see cref="WouldPermit"/> reports an ended break as
-/// passable, so a router that skips open providers still sends the trial.</para>
+/// <para>Closed → Open after <see cref="CircuitBreakerOptions.FailureThreshold"/> consecutive failures, the failure
+/// ratio, or the slow-call ratio; Open → HalfOpen when the break has ended and a call arrives; HalfOpen lets exactly
+/// one trial through and closes on its success (forgetting the window) or reopens, with a longer break, on its
+/// failure. Isolated holds it open until closed from outside. The Open → HalfOpen move happens on a call, but
+/// <see cref="WouldPermit"/> reports an ended break as passable, so a router that skips open providers still sends
+/// the trial.</para>
+/// <para>Slow calls (<see cref="SlowCallOptions"/>): an attempt still without its first token past the slow-call
+/// threshold is stalled and counts as a failure however it ends, the caller giving up included; one that ends
+/// sooner without a verdict is ignored. While the provider is stalled (a stalled attempt is waiting, or the last
+/// attempt to end had stalled, and no later one has received a token) the circuit stays closed but lets through only
+/// <see cref="SlowCallOptions.MaxTrialsWhileStalled"/> trials at once, so new requests do not pile onto a hang.
+/// Trials, stalled or half-open, carry the threshold as their time-to-first-token limit.</para>
 /// <para>Thread-safe. <see cref="StateChanged"/> is raised outside the lock, after the change.</para>
 /// </remarks>
 public sealed partial class CircuitBreaker
 {
     private const double LatencySmoothing = 0.2;
+    private const string HalfOpenReason = "circuit half-open (trial in progress)";
+    private const string StalledReason = "provider stalled (trial in progress)";
+    private const string IsolatedReason = "circuit isolated";
+    private static readonly TimeSpan MinimumRetryAfter = TimeSpan.FromSeconds(1);
 
     private readonly CircuitBreakerOptions _options;
+    private readonly SlowCallPolicy _slowCalls;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly RollingOutcomeWindow _window;
+    private readonly SlowCallTracker _slow;
 
     private CircuitState _state = CircuitState.Closed;
     private long _generation;
     private int _consecutiveFailures;
     private int _consecutiveTrips;
     private bool _trialInFlight;
+    private bool _breakShortened;
     private DateTimeOffset? _openedAt;
     private DateTimeOffset _breakEndsAt;
     private double? _averageLatencyMs;
 
     /// <summary>Creates a closed breaker for <paramref name="provider"/>.</summary>
-    public CircuitBreaker(string provider, CircuitBreakerOptions options, TimeProvider timeProvider, ILogger<CircuitBreaker>? logger = null)
+    /// <param name="provider">The provider it guards.</param>
+    /// <param name="options">When it opens and for how long.</param>
+    /// <param name="timeProvider">Its clock.</param>
+    /// <param name="logger">Where state changes and stalls are logged.</param>
+    /// <param name="slowCalls">The slow-call policy; <see cref="SlowCallPolicy.Default"/> when omitted.</param>
+    public CircuitBreaker(
+        string provider, CircuitBreakerOptions options, TimeProvider timeProvider, ILogger<CircuitBreaker>? logger = null, SlowCallPolicy? slowCalls = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(provider);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         Provider = provider;
         _options = options;
+        _slowCalls = slowCalls ?? SlowCallPolicy.Default;
         _timeProvider = timeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _window = new RollingOutcomeWindow(options.SamplingDuration);
+        _slow = new SlowCallTracker(_slowCalls, timeProvider);
     }
 
     /// <summary>Raised after every state change.</summary>
@@ -76,8 +99,19 @@ public sealed partial class CircuitBreaker
         }
     }
 
+    /// <summary>Whether <see cref="EndBreakNow"/> would end the current break: open, and this outage has not had its early trial yet.</summary>
+    public bool CanEndBreakEarly
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state == CircuitState.Open && !_breakShortened;
+            }
+        }
+    }
+
     /// <summary>Time left in the current break, while open; <see langword="null"/> otherwise (isolated included).</summary>
-    /// <remarks>Cheaper than <see cref="GetSnapshot"/>: the router asks it for every provider it skips.</remarks>
     public TimeSpan? RetryAfter
     {
         get
@@ -89,6 +123,59 @@ public sealed partial class CircuitBreaker
         }
     }
 
+    /// <summary>
+    /// How long a caller refused now should wait before trying again, never less than a second: the rest of the break
+    /// while open; the slow-call threshold (the longest a trial can take) while a trial decides; <see langword="null"/>
+    /// when isolated (an outside decision) or when calls flow.
+    /// </summary>
+    public TimeSpan? RetryAfterHint
+    {
+        get
+        {
+            lock (_gate)
+            {
+                TimeSpan? hint = _state switch
+                {
+                    CircuitState.Open => RetryAfterAt(_timeProvider.GetUtcNow()),
+                    CircuitState.HalfOpen => _slow.Threshold,
+                    CircuitState.Closed when _slow.IsStalled(_timeProvider.GetTimestamp()) => _slow.Threshold,
+                    _ => null,
+                };
+                return hint is { } wait && wait < MinimumRetryAfter ? MinimumRetryAfter : hint;
+            }
+        }
+    }
+
+    /// <summary>Why a call made now would be refused, in a few words (<c>circuit open (retry in 12 s)</c>, …).</summary>
+    public string RefusalReason
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state switch
+                {
+                    CircuitState.Open => CircuitOpenReason(RetryAfterAt(_timeProvider.GetUtcNow())),
+                    CircuitState.HalfOpen => HalfOpenReason,
+                    CircuitState.Isolated => IsolatedReason,
+                    _ => StalledReason,
+                };
+            }
+        }
+    }
+
+    /// <summary>The slow-call threshold now, derived from the provider's observed time to first token.</summary>
+    public TimeSpan SlowCallThreshold
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _slow.Threshold;
+            }
+        }
+    }
+
     /// <summary>Whether a call made now would be let through, without changing anything.</summary>
     public bool WouldPermit()
     {
@@ -96,7 +183,7 @@ public sealed partial class CircuitBreaker
         {
             return _state switch
             {
-                CircuitState.Closed => true,
+                CircuitState.Closed => !_slow.IsStalled(_timeProvider.GetTimestamp()) || _slow.CanAdmitTrial,
                 CircuitState.Open => _timeProvider.GetUtcNow() >= _breakEndsAt,
                 CircuitState.HalfOpen => !_trialInFlight,
                 _ => false,
@@ -116,15 +203,21 @@ public sealed partial class CircuitBreaker
                 change = Transition(CircuitState.HalfOpen, "break ended", breakDuration: null);
             }
 
+            var now = _timeProvider.GetTimestamp();
             switch (_state)
             {
-                case CircuitState.Closed:
-                    permit = new CircuitPermit(_generation, IsTrial: false);
+                case CircuitState.Closed when !_slow.IsStalled(now):
+                    permit = Admit(now, isTrial: false, isStallTrial: false);
+                    permitted = true;
+                    break;
+                case CircuitState.Closed when _slow.CanAdmitTrial:
+                    _slow.TrialsInFlight++;
+                    permit = Admit(now, isTrial: false, isStallTrial: true);
                     permitted = true;
                     break;
                 case CircuitState.HalfOpen when !_trialInFlight:
                     _trialInFlight = true;
-                    permit = new CircuitPermit(_generation, IsTrial: true);
+                    permit = Admit(now, isTrial: true, isStallTrial: false);
                     permitted = true;
                     break;
                 default:
@@ -138,100 +231,29 @@ public sealed partial class CircuitBreaker
         return permitted;
     }
 
-    /// <summary>Reports a successful call.</summary>
-    public void RecordSuccess(CircuitPermit permit, TimeSpan latency)
-    {
-        CircuitStateChangedEventArgs? change = null;
-        lock (_gate)
-        {
-            _window.Record(_timeProvider.GetUtcNow(), success: true);
-            _averageLatencyMs = _averageLatencyMs is { } average
-                ? average + (LatencySmoothing * (latency.TotalMilliseconds - average))
-                : latency.TotalMilliseconds;
-
-            if (permit.Generation != _generation)
-            {
-                // Admitted before the last state change: a late success says nothing about the provider now.
-            }
-            else if (permit.IsTrial && _state == CircuitState.HalfOpen)
-            {
-                _trialInFlight = false;
-                _consecutiveTrips = 0;
-                _consecutiveFailures = 0;
-                change = Transition(CircuitState.Closed, "trial call succeeded", breakDuration: null);
-            }
-            else if (_state == CircuitState.Closed)
-            {
-                _consecutiveFailures = 0;
-            }
-        }
-
-        Raise(change);
-    }
-
-    /// <summary>Reports a call that failed because of the provider.</summary>
-    public void RecordFailure(CircuitPermit permit)
-    {
-        CircuitStateChangedEventArgs? change = null;
-        lock (_gate)
-        {
-            var now = _timeProvider.GetUtcNow();
-            _window.Record(now, success: false);
-            if (permit.Generation != _generation)
-            {
-                // Admitted before the last state change: already accounted for.
-            }
-            else if (permit.IsTrial && _state == CircuitState.HalfOpen)
-            {
-                _trialInFlight = false;
-                change = Open(now, "trial call failed");
-            }
-            else if (_state == CircuitState.Closed)
-            {
-                _consecutiveFailures++;
-                var (successes, failures) = _window.Totals(now);
-                var total = successes + failures;
-                if (_consecutiveFailures >= _options.FailureThreshold)
-                {
-                    change = Open(now, $"{_consecutiveFailures} consecutive failures");
-                }
-                else if (total >= _options.MinimumThroughput && (double)failures / total >= _options.FailureRatio)
-                {
-                    change = Open(now, $"failure ratio {(double)failures / total:P0} over {total} calls");
-                }
-            }
-        }
-
-        Raise(change);
-    }
-
-    /// <summary>Reports a call that ended without a verdict on the provider (cancelled by the caller, or a request the provider rightly refused).</summary>
-    public void RecordAbandoned(CircuitPermit permit)
-    {
-        lock (_gate)
-        {
-            if (permit.IsTrial && permit.Generation == _generation && _state == CircuitState.HalfOpen)
-            {
-                // Let the next call be the trial instead.
-                _trialInFlight = false;
-            }
-        }
-    }
-
-    /// <summary>Ends the current break now, so the next call is the half-open trial. Used when every provider is open.</summary>
+    /// <summary>
+    /// Ends the current break now and moves to half-open, so the next call is the trial. Used when every provider is
+    /// open; allowed once per outage (until the circuit closes), so a total outage costs one trial per break, not
+    /// one call per request.
+    /// </summary>
     /// <returns><see langword="true"/> if the circuit was open and now awaits its trial.</returns>
     public bool EndBreakNow()
     {
+        CircuitStateChangedEventArgs change;
         lock (_gate)
         {
-            if (_state != CircuitState.Open)
+            if (_state != CircuitState.Open || _breakShortened)
             {
                 return false;
             }
 
+            _breakShortened = true;
             _breakEndsAt = _timeProvider.GetUtcNow();
-            return true;
+            change = Transition(CircuitState.HalfOpen, "every circuit open: early trial", breakDuration: null);
         }
+
+        Raise(change);
+        return true;
     }
 
     /// <summary>Holds the circuit open until <see cref="Close"/> (an operator's or the monitor's decision).</summary>
@@ -246,14 +268,13 @@ public sealed partial class CircuitBreaker
             }
 
             _openedAt ??= _timeProvider.GetUtcNow();
-            _trialInFlight = false;
             change = Transition(CircuitState.Isolated, reason, breakDuration: null);
         }
 
         Raise(change);
     }
 
-    /// <summary>Closes the circuit and forgets past failures (an operator's or the monitor's decision).</summary>
+    /// <summary>Closes the circuit and forgets past failures and stalls (an operator's or the monitor's decision).</summary>
     public void Close(string reason)
     {
         CircuitStateChangedEventArgs? change;
@@ -266,8 +287,8 @@ public sealed partial class CircuitBreaker
 
             _consecutiveFailures = 0;
             _consecutiveTrips = 0;
-            _trialInFlight = false;
             _window.Clear();
+            _slow.Forget();
             change = Transition(CircuitState.Closed, reason, breakDuration: null);
         }
 
@@ -280,7 +301,7 @@ public sealed partial class CircuitBreaker
         lock (_gate)
         {
             var now = _timeProvider.GetUtcNow();
-            var (successes, failures) = _window.Totals(now);
+            var (successes, failures, slow) = _window.Totals(now);
             return new CircuitBreakerSnapshot(
                 _state,
                 _consecutiveFailures,
@@ -288,8 +309,28 @@ public sealed partial class CircuitBreaker
                 failures,
                 _state == CircuitState.Closed ? null : _openedAt,
                 RetryAfterAt(now),
-                _averageLatencyMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
+                _averageLatencyMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+                _state == CircuitState.Closed && _slow.IsStalled(_timeProvider.GetTimestamp()),
+                slow,
+                _slow.Threshold,
+                _slow.TypicalTimeToFirstToken);
         }
+    }
+
+    /// <summary>How a refused call is described while the circuit is open.</summary>
+    private static string CircuitOpenReason(TimeSpan? retryAfter) =>
+        retryAfter is { } wait ? $"circuit open (retry in {Math.Ceiling(wait.TotalSeconds)} s)" : "circuit open";
+
+    // Must be called under _gate.
+    private CircuitPermit Admit(long now, bool isTrial, bool isStallTrial)
+    {
+        var attempt = _slow.Admit(now);
+        return new CircuitPermit(_generation, isTrial)
+        {
+            IsStallTrial = isStallTrial,
+            TrialTimeToFirstToken = isTrial || isStallTrial ? _slow.Threshold : null,
+            Attempt = attempt,
+        };
     }
 
     // Must be called under _gate.
@@ -306,15 +347,20 @@ public sealed partial class CircuitBreaker
         return Transition(CircuitState.Open, reason, breakDuration);
     }
 
-    // Must be called under _gate.
+    // Must be called under _gate. Every transition starts a new generation: trials and stall trials let through
+    // before it no longer hold a place.
     private CircuitStateChangedEventArgs Transition(CircuitState to, string reason, TimeSpan? breakDuration)
     {
         var from = _state;
         _state = to;
         _generation++;
+        _trialInFlight = false;
+        _slow.TrialsInFlight = 0;
         if (to == CircuitState.Closed)
         {
             _openedAt = null;
+            _breakShortened = false;
+            _slow.OnClosed();
         }
 
         return new CircuitStateChangedEventArgs(Provider, from, to, reason, breakDuration);
@@ -344,4 +390,7 @@ public sealed partial class CircuitBreaker
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Circuit of {Provider} {From} -> {To}: {Reason}")]
     private partial void LogTransition(string provider, CircuitState from, CircuitState to, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} stalled: no first token after {WaitedSeconds} s (slow-call threshold {ThresholdSeconds} s); counted as a failure")]
+    private partial void LogStalled(string provider, double waitedSeconds, double thresholdSeconds);
 }

@@ -1,6 +1,6 @@
 namespace SentinelOps.Gateway.Health;
 
-/// <summary>Successes and failures over a sliding window, kept in a fixed number of time buckets.</summary>
+/// <summary>Successes, failures and slow successes over a sliding window, kept in a fixed number of time buckets.</summary>
 /// <remarks>Not thread-safe: its owner serialises access.</remarks>
 internal sealed class RollingOutcomeWindow
 {
@@ -8,6 +8,7 @@ internal sealed class RollingOutcomeWindow
 
     private readonly long[] _successes = new long[BucketCount];
     private readonly long[] _failures = new long[BucketCount];
+    private readonly long[] _slow = new long[BucketCount];
     private readonly long[] _bucketStarts = new long[BucketCount];
     private readonly long _bucketTicks;
 
@@ -16,12 +17,16 @@ internal sealed class RollingOutcomeWindow
         _bucketTicks = Math.Max(1, window.Ticks / BucketCount);
     }
 
-    public void Record(DateTimeOffset now, bool success)
+    public void Record(DateTimeOffset now, bool success, bool slow = false)
     {
         var index = CurrentBucket(now);
         if (success)
         {
             _successes[index]++;
+            if (slow)
+            {
+                _slow[index]++;
+            }
         }
         else
         {
@@ -29,26 +34,29 @@ internal sealed class RollingOutcomeWindow
         }
     }
 
-    public (long Successes, long Failures) Totals(DateTimeOffset now)
+    /// <summary>The totals over the window; <c>Slow</c> counts the successes that were also slow.</summary>
+    public (long Successes, long Failures, long Slow) Totals(DateTimeOffset now)
     {
         var oldest = BucketStart(now) - ((BucketCount - 1) * _bucketTicks);
-        long successes = 0, failures = 0;
+        long successes = 0, failures = 0, slow = 0;
         for (var i = 0; i < BucketCount; i++)
         {
             if (_bucketStarts[i] >= oldest)
             {
                 successes += _successes[i];
                 failures += _failures[i];
+                slow += _slow[i];
             }
         }
 
-        return (successes, failures);
+        return (successes, failures, slow);
     }
 
     public void Clear()
     {
         Array.Clear(_successes);
         Array.Clear(_failures);
+        Array.Clear(_slow);
         Array.Clear(_bucketStarts);
     }
 
@@ -63,6 +71,7 @@ internal sealed class RollingOutcomeWindow
             _bucketStarts[index] = start;
             _successes[index] = 0;
             _failures[index] = 0;
+            _slow[index] = 0;
         }
 
         return index;

@@ -8,9 +8,12 @@ namespace SentinelOps.Gateway.Providers;
 
 /// <summary>Builds and owns, per configured provider, its circuit breaker and its chat client pipeline, in priority order.</summary>
 /// <remarks>
-/// Each pipeline, outermost first: OpenTelemetry (one GenAI span per provider, so a failover shows as sibling spans),
-/// retry, circuit breaker, attempt timeout, protocol client. The breaker sits inside the retry so it counts every
-/// attempt: its threshold then bounds the calls a dead provider receives, and retrying stops the moment it opens.
+/// <para>Each pipeline, outermost first: OpenTelemetry (one GenAI span per provider, so a failover shows as sibling
+/// spans), retry, streamed responses (a non-streaming request travels on as a stream, bounded as a whole), circuit
+/// breaker, attempt timeout (time to first token), protocol client. The breaker sits inside the retry so it counts
+/// every attempt: its threshold then bounds the calls a dead provider receives, and retrying stops the moment it
+/// opens. It sits outside the attempt timeout and sees every attempt as a stream, so it learns each provider's time
+/// to first token and notices a stall however the attempt ends.</para>
 /// </remarks>
 public sealed class ProviderChain : IDisposable
 {
@@ -23,18 +26,29 @@ public sealed class ProviderChain : IDisposable
         IOptions<CircuitBreakerOptions> circuitBreaker,
         IOptions<RetryOptions> retry,
         IOptions<AttemptTimeoutOptions> timeouts,
+        IOptions<SlowCallOptions> slowCalls,
         IHttpClientFactory httpClientFactory,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
         IServiceProvider services)
     {
+        // The threshold must not exceed any limit that can end an attempt before its first token, or a hang cut by
+        // that limit would pass for a caller giving up early.
+        var firstTokenLimit = timeouts.Value.Attempt < timeouts.Value.TimeToFirstToken ? timeouts.Value.Attempt : timeouts.Value.TimeToFirstToken;
+        var slowCallPolicy = new SlowCallPolicy(slowCalls.Value, firstTokenLimit);
         Providers = providers.Value.InPriorityOrder
             .Select(provider =>
             {
-                var breaker = new CircuitBreaker(provider.Name, circuitBreaker.Value, timeProvider, loggerFactory.CreateLogger<CircuitBreaker>());
-                var pipeline = new ChatClientBuilder(ProviderChatClientFactory.Create(provider, httpClientFactory.CreateClient(HttpClientName)))
+                var breaker = new CircuitBreaker(provider.Name, circuitBreaker.Value, timeProvider, loggerFactory.CreateLogger<CircuitBreaker>(), slowCallPolicy);
+                var builder = new ChatClientBuilder(ProviderChatClientFactory.Create(provider, httpClientFactory.CreateClient(HttpClientName)))
                     .UseOpenTelemetry(loggerFactory)
-                    .UseRetry(retry.Value)
+                    .UseRetry(retry.Value);
+                if (timeouts.Value.StreamNonStreamingRequests)
+                {
+                    builder.UseStreamedResponses(timeouts.Value);
+                }
+
+                var pipeline = builder
                     .UseCircuitBreaker(breaker)
                     .UseAttemptTimeout(timeouts.Value)
                     .Build(services);

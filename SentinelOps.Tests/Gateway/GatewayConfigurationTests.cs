@@ -24,11 +24,29 @@ public sealed class GatewayConfigurationTests
     [InlineData("Gateway:Timeouts:TimeToFirstToken", "00:00:00")]
     [InlineData("Gateway:Timeouts:Attempt", "02:00:00")]
     [InlineData("Gateway:RequestTimeout", "00:00:00")]
+    [InlineData("Gateway:SlowCalls:ThresholdMultiplier", "0.5")]
+    [InlineData("Gateway:SlowCalls:MinThreshold", "00:00:00")]
+    [InlineData("Gateway:SlowCalls:MaxThreshold", "01:00:00")]
+    [InlineData("Gateway:SlowCalls:SlowCallRatio", "0")]
+    [InlineData("Gateway:SlowCalls:MaxTrialsWhileStalled", "0")]
     public async Task AnOutOfRangeSetting_StopsStartUp_NamingIt(string key, string value)
     {
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(new(ValidProviders) { [key] = value }));
 
         Assert.Contains(key, ex.Message);
+    }
+
+    [Fact]
+    public async Task ASlowCallFloorAboveItsCeiling_StopsStartUp_NamingBoth()
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(new(ValidProviders)
+        {
+            ["Gateway:SlowCalls:MinThreshold"] = "00:00:20",
+            ["Gateway:SlowCalls:MaxThreshold"] = "00:00:10",
+        }));
+
+        Assert.Contains("Gateway:SlowCalls:MinThreshold", ex.Message);
+        Assert.Contains("Gateway:SlowCalls:MaxThreshold", ex.Message);
     }
 
     [Theory]

@@ -16,6 +16,9 @@ internal sealed class GatewayHost : IDisposable
 
     public IChatClient ChatClient => _host.Services.GetRequiredService<IChatClient>();
 
+    /// <summary>The provider chain: each provider's pipeline and circuit breaker.</summary>
+    public SentinelOps.Gateway.Providers.ProviderChain Chain => _host.Services.GetRequiredService<SentinelOps.Gateway.Providers.ProviderChain>();
+
     public static GatewayHost Create(
         SimulatorServer primary,
         SimulatorServer fallback,

@@ -9,17 +9,23 @@ internal sealed class TestChatClient : IChatClient
 
     public Func<IEnumerable<ChatMessage>, ChatOptions?, CancellationToken, IAsyncEnumerable<ChatResponseUpdate>>? GetStreamingResponseAsyncCallback { get; set; }
 
-    public int Calls { get; private set; }
+    public int Calls => _calls;
+
+    /// <summary>Non-streaming calls only.</summary>
+    public int NonStreamingCalls { get; private set; }
+
+    private int _calls;
 
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        Calls++;
+        Interlocked.Increment(ref _calls);
+        NonStreamingCalls++;
         return GetResponseAsyncCallback!(messages, options, cancellationToken);
     }
 
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        Calls++;
+        Interlocked.Increment(ref _calls);
         return GetStreamingResponseAsyncCallback!(messages, options, cancellationToken);
     }
 

@@ -39,6 +39,21 @@ public sealed class AttemptTimeoutChatClientTests
     }
 
     [Fact]
+    public async Task Streaming_AWholeAnswerLimitShorterThanTheFirstTokenLimit_BoundsTheFirstToken()
+    {
+        var options = new AttemptTimeoutOptions { Attempt = TimeSpan.FromSeconds(1), TimeToFirstToken = TimeSpan.FromSeconds(2) };
+        var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, token) => SlowUpdates(token, TimeSpan.FromSeconds(3), "late") };
+        var client = new AttemptTimeoutChatClient(inner, options, _time);
+
+        var pending = client.GetStreamingResponseAsync(Prompt).ToListAsync().AsTask();
+        await FakeTime.WaitUntilAsync(() => inner.Calls == 1);
+        await FakeTime.AssertCompletesAfterAsync(_time, pending, TimeSpan.FromSeconds(1));
+
+        var ex = await Assert.ThrowsAsync<AttemptTimeoutException>(() => pending);
+        Assert.Equal("no first token within 1 s", ex.Message);
+    }
+
+    [Fact]
     public async Task Streaming_AfterTheFirstToken_ASlowStreamIsLeftAlone()
     {
         var inner = new TestChatClient

@@ -233,6 +233,70 @@ public sealed class ProviderFailoverChatClientTests
     }
 
     [Fact]
+    public async Task EveryCircuitOpen_ConcurrentRequestsShareOneTrialPerBreak_AndTheRestGetAMeaningfulRetryAfter()
+    {
+        var time = new FakeTimeProvider();
+        var release = new TaskCompletionSource();
+        var a = Failing503After(release.Task);
+        var b = Failing503After(release.Task);
+        var breakerA = OpenBreaker("a", time);
+        time.Advance(TimeSpan.FromSeconds(10));
+        var breakerB = OpenBreaker("b", time);
+        var client = new ProviderFailoverChatClient([Guarded("a", a, breakerA, time), Guarded("b", b, breakerB, time)], TimeSpan.FromMinutes(1), time);
+
+        // The first request takes a's early trial (its break ends first), the second b's; both hang for now.
+        var trialA = client.GetResponseAsync(Prompt);
+        await FakeTime.WaitUntilAsync(() => a.Calls == 1);
+        var trialB = client.GetResponseAsync(Prompt);
+        await FakeTime.WaitUntilAsync(() => b.Calls == 1);
+        var others = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
+            await Assert.ThrowsAsync<ProvidersExhaustedException>(() => client.GetResponseAsync(Prompt)))));
+
+        // One early trial per provider's break, whatever the number of requests.
+        Assert.Equal((1, 1), (a.Calls, b.Calls));
+        Assert.All(others, ex =>
+        {
+            Assert.All(ex.Failures, f => Assert.Equal("circuit half-open (trial in progress)", f.Error));
+            Assert.True(ex.RetryAfter >= TimeSpan.FromSeconds(1), $"Retry-After {ex.RetryAfter}");
+        });
+
+        release.SetResult();
+        await Assert.ThrowsAsync<ProvidersExhaustedException>(() => trialA);
+        await Assert.ThrowsAsync<ProvidersExhaustedException>(() => trialB);
+
+        // Both trials failed: the new breaks are served in full, and later requests cost no upstream call.
+        for (var i = 0; i < 5; i++)
+        {
+            var ex = await Assert.ThrowsAsync<ProvidersExhaustedException>(() => client.GetResponseAsync(Prompt));
+            Assert.Equal(TimeSpan.FromSeconds(60), ex.RetryAfter);
+        }
+
+        Assert.Equal((1, 1), (a.Calls, b.Calls));
+
+        // At the end of the break, the ordinary half-open trial.
+        time.Advance(TimeSpan.FromSeconds(60));
+        await Assert.ThrowsAsync<ProvidersExhaustedException>(() => client.GetResponseAsync(Prompt));
+        Assert.Equal((2, 2), (a.Calls, b.Calls));
+    }
+
+    [Fact]
+    public async Task AHalfOpenCircuitWithItsTrialInFlight_IsListedAsHalfOpen_NotIsolated()
+    {
+        var time = new FakeTimeProvider();
+        var breaker = OpenBreaker("a", time);
+        time.Advance(TimeSpan.FromSeconds(30));
+        Assert.True(breaker.TryEnter(out _));
+        var client = new ProviderFailoverChatClient(
+            [Guarded("a", TestChatClient.Answering("unused"), breaker, time), new ProviderClient(new ProviderOptions { Name = "b" }, TestChatClient.Answering("from b"))],
+            TimeSpan.FromMinutes(1),
+            time);
+
+        var response = await client.GetResponseAsync(Prompt);
+
+        Assert.Equal("circuit half-open (trial in progress)", ProviderRouting.From(response.AdditionalProperties)!.Failures.Single().Error);
+    }
+
+    [Fact]
     public async Task OneDeadline_CoversTheWholeChain()
     {
         var time = new FakeTimeProvider();
@@ -309,6 +373,15 @@ public sealed class ProviderFailoverChatClientTests
 
     private static ProviderClient Guarded(string name, IChatClient inner, CircuitBreaker breaker, TimeProvider time) =>
         new(new ProviderOptions { Name = name }, new CircuitBreakerChatClient(inner, breaker, time), breaker);
+
+    private static TestChatClient Failing503After(Task release) => new()
+    {
+        GetResponseAsyncCallback = async (_, _, _) =>
+        {
+            await release;
+            throw new HttpRequestException("down", null, HttpStatusCode.ServiceUnavailable);
+        },
+    };
 
     private static async IAsyncEnumerable<ChatResponseUpdate> PreambleThenFail()
     {

@@ -117,7 +117,7 @@ public sealed class RetryChatClientTests
     [Fact]
     public async Task AnOpenCircuit_IsNotRetried()
     {
-        var inner = TestChatClient.Throwing(new CircuitOpenException("p", TimeSpan.FromSeconds(5)));
+        var inner = TestChatClient.Throwing(new CircuitOpenException("p", TimeSpan.FromSeconds(5), "circuit open (retry in 5 s)"));
         var client = new RetryChatClient(inner, _options, _time);
 
         await Assert.ThrowsAsync<CircuitOpenException>(() => client.GetResponseAsync(Prompt));
