@@ -14,5 +14,6 @@ app.MapDefaultEndpoints();
 app.MapChatApi();
 app.MapOpenAiApi();
 app.MapProvidersApi();
+app.MapGatewayEventsApis();
 
 app.Run();
