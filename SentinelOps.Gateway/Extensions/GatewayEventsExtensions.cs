@@ -21,7 +21,8 @@ internal static class GatewayEventsExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(services => new RequestCounters(services.GetRequiredService<ProviderChain>().Providers.Select(p => p.Name)));
-        builder.Services.AddSingleton<GatewayTelemetry>();
+        builder.Services.AddSingleton(services => new GatewayTelemetry(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>())
+            .Observe(services.GetRequiredService<ProviderChain>(), services.GetRequiredService<SentinelOps.Shared.Events.RedisSentinelEventSink>()));
         builder.Services.AddSingleton<RequestOutcomeRecorder>();
         builder.Services.AddSingleton<RequestMetricsStore>();
         builder.Services.AddHostedService<CircuitIncidentRecorder>();

@@ -24,28 +24,36 @@ public sealed class GatewayTelemetry
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _failovers;
 
-    /// <summary>Creates the instruments; the gauges observe <paramref name="chain"/>'s breakers and <paramref name="sink"/>.</summary>
-    public GatewayTelemetry(IMeterFactory meterFactory, ProviderChain chain, RedisSentinelEventSink sink)
+    private readonly Meter _meter;
+
+    /// <summary>Creates the counters and the histogram; the gauges start with <see cref="Observe"/>.</summary>
+    public GatewayTelemetry(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        ArgumentNullException.ThrowIfNull(chain);
-        ArgumentNullException.ThrowIfNull(sink);
-        var meter = meterFactory.Create(MeterName);
-        _requests = meter.CreateCounter<long>("sentinel.gateway.requests", unit: "{request}", description: "Chat requests, by answering provider and outcome.");
-        _duration = meter.CreateHistogram(
+        _meter = meterFactory.Create(MeterName);
+        _requests = _meter.CreateCounter<long>("sentinel.gateway.requests", unit: "{request}", description: "Chat requests, by answering provider and outcome.");
+        _duration = _meter.CreateHistogram(
             "sentinel.gateway.request.duration",
             unit: "s",
             description: "Duration of chat requests, failovers included.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
-        _failovers = meter.CreateCounter<long>("sentinel.gateway.failovers", unit: "{request}", description: "Requests answered after another provider failed.");
-        meter.CreateObservableGauge(
+        _failovers = _meter.CreateCounter<long>("sentinel.gateway.failovers", unit: "{request}", description: "Requests answered after another provider failed.");
+    }
+
+    /// <summary>Adds the gauges that observe <paramref name="chain"/>'s breakers and <paramref name="sink"/>'s outbox.</summary>
+    public GatewayTelemetry Observe(ProviderChain chain, RedisSentinelEventSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        ArgumentNullException.ThrowIfNull(sink);
+        _meter.CreateObservableGauge(
             "sentinel.gateway.circuit.state",
             () => chain.Providers
                 .Where(p => p.Breaker is not null)
                 .Select(p => new Measurement<int>(StateValue(p.Breaker!.State), new KeyValuePair<string, object?>("provider", p.Name))),
             description: "Circuit state per provider: 0 closed, 1 half-open, 2 open, 3 isolated.");
-        meter.CreateObservableGauge("sentinel.events.outbox.pending", () => sink.PendingIncidents, unit: "{incident}", description: "Incidents waiting for Redis.");
-        meter.CreateObservableCounter("sentinel.events.incidents.dropped", () => sink.DroppedIncidents, unit: "{incident}", description: "Incidents dropped from a full outbox.");
+        _meter.CreateObservableGauge("sentinel.events.outbox.pending", () => sink.PendingIncidents, unit: "{incident}", description: "Incidents waiting for Redis.");
+        _meter.CreateObservableCounter("sentinel.events.incidents.dropped", () => sink.DroppedIncidents, unit: "{incident}", description: "Incidents dropped from a full outbox.");
+        return this;
     }
 
     /// <summary>Records one finished chat request.</summary>
