@@ -16,5 +16,6 @@ app.MapDefaultEndpoints();
 app.MapChatApi();
 app.MapOpenAiApi();
 app.MapProvidersApi();
+app.MapGatewayEventsApis();
 
 app.Run();
