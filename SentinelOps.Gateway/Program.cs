@@ -5,14 +5,19 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddProviderProbes();
+builder.AddSystemEvents();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseWebSockets();
 app.MapDefaultEndpoints();
 app.MapChatApi();
 app.MapOpenAiApi();
 app.MapProvidersApi();
+app.MapProbeApi();
+app.MapSystemEventsApi();
 
 app.Run();
