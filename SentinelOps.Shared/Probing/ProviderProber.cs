@@ -124,7 +124,7 @@ public sealed class ProviderProber(HttpClient httpClient, TimeProvider timeProvi
     }
 
     // OpenAI: {"data":[{"id":"gpt-4o-mini"},…]}; Ollama: {"models":[{"name":"llama3.2:latest","model":"llama3.2:latest"},…]}.
-    private static List<string>? ListedModels(ProviderKind kind, JsonElement root)
+    private static HashSet<string>? ListedModels(ProviderKind kind, JsonElement root)
     {
         var (arrayName, idNames) = kind == ProviderKind.Ollama ? ("models", new[] { "name", "model" }) : ("data", new[] { "id" });
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(arrayName, out var array) || array.ValueKind != JsonValueKind.Array)
@@ -132,7 +132,7 @@ public sealed class ProviderProber(HttpClient httpClient, TimeProvider timeProvi
             return null;
         }
 
-        var models = new List<string>();
+        var models = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var entry in array.EnumerateArray())
         {
             if (entry.ValueKind != JsonValueKind.Object)
