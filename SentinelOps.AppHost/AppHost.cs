@@ -1,4 +1,5 @@
 using SentinelOps.AppHost;
+using SentinelOps.AppHost.Gateway;
 using SentinelOps.AppHost.Providers;
 using SentinelOps.AppHost.Redis;
 using SentinelOps.AppHost.Simulators;
@@ -47,12 +48,15 @@ var gateway = builder.AddProject<Projects.SentinelOps_Gateway>("gateway", launch
     .WithRedis(redis)
     .WithProviders(providers)
     .WithConfigurationSection(builder.Configuration.GetSection("Gateway"))
+    .WithConfigurationSection(builder.Configuration.GetSection("Monitor"))
+    .WithProbeAllCommand()
     .WithHttpHealthCheck("/health");
 
 var monitor = builder.AddProject<Projects.SentinelOps_Monitor>("monitor", launchProfileName: null)
     .WithHttpEndpoint(name: "http")
     .WithRedis(redis)
     .WithProviders(providers)
+    .WithConfigurationSection(builder.Configuration.GetSection("Monitor"))
     .WithHttpHealthCheck("/health");
 
 foreach (var simulator in simulators)

@@ -3,7 +3,6 @@ using SentinelOps.Monitor.Extensions;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddRedisClient("redis");
 builder.AddProviderMonitoring();
 
 var app = builder.Build();

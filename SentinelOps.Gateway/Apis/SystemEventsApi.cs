@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SentinelOps.Gateway.Events;
+using SentinelOps.Shared.Events;
 
 namespace SentinelOps.Gateway.Apis;
 
@@ -39,7 +40,7 @@ public static class SystemEventsApi
                 detail: $"{Path} is a WebSocket endpoint: connect with a WebSocket client (ws://…{Path}).");
         }
 
-        if (lastEventId is not null && !StreamId.TryParse(lastEventId, out _))
+        if (lastEventId is not null && !IncidentReader.IsValidId(lastEventId))
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status400BadRequest,

@@ -13,7 +13,7 @@ namespace SentinelOps.Gateway.Events;
 /// reconnects by itself.
 /// </remarks>
 internal sealed partial class RedisEventRelay(
-    IConnectionMultiplexer redis, SystemEventsHub hub, TimeProvider timeProvider, ILogger<RedisEventRelay> logger) : BackgroundService
+    IServiceProvider services, SystemEventsHub hub, TimeProvider timeProvider, ILogger<RedisEventRelay> logger) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
     private static readonly RedisChannel Channel = RedisChannel.Literal(RedisKeys.Events);
@@ -23,6 +23,14 @@ internal sealed partial class RedisEventRelay(
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Resolving the multiplexer connects: never on the host's start-up path.
+        await Task.Yield();
+        if (services.GetService<IConnectionMultiplexer>() is not { } redis)
+        {
+            LogNotConfigured();
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -32,7 +40,7 @@ internal sealed partial class RedisEventRelay(
                 LogSubscribed(RedisKeys.Events);
                 return;
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when ((ex is RedisException or TimeoutException) && !stoppingToken.IsCancellationRequested)
             {
                 LogSubscribeFailed(RedisKeys.Events, ex.GetType().Name);
                 await Task.Delay(RetryDelay, timeProvider, stoppingToken);
@@ -74,6 +82,9 @@ internal sealed partial class RedisEventRelay(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot subscribe to Redis channel {Channel} yet ({Error}); retrying")]
     private partial void LogSubscribeFailed(string channel, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis is not configured: WebSocket clients get heartbeats and system messages only")]
+    private partial void LogNotConfigured();
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored a message on {Channel} that is not an event")]
     private partial void LogIgnored(string channel);

@@ -23,9 +23,9 @@ public sealed class SystemEventsOptions
     [Range(1, 100_000)]
     public int ClientQueueCapacity { get; set; } = 256;
 
-    /// <summary>Most missed incidents sent to a client resuming with <c>last_event_id</c> (the stream keeps about 500).</summary>
-    [Range(1, 100_000)]
-    public int MaxResumedIncidents { get; set; } = 1000;
+    /// <summary>Most missed incidents sent to a client resuming with <c>last_event_id</c> (the stream keeps about 500; at most 500).</summary>
+    [Range(1, 500)]
+    public int MaxResumedIncidents { get; set; } = 500;
 
     /// <summary>How long a closing handshake or a final <c>system</c> message may take before the connection is aborted.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]

@@ -13,6 +13,8 @@ internal static class SystemEventsExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddSentinelEvents(); // the Redis client, sink and incident reader (idempotent)
+        builder.Services.AddSingleton<IIncidentBacklog, StreamIncidentBacklog>();
         builder.Services.AddSingleton<SystemEventsHub>();
         builder.Services.AddSingleton<SystemEventsConnection>();
         builder.Services.AddHostedService<RedisEventRelay>();

@@ -21,11 +21,11 @@ internal static class MonitorExtensions
             .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddSentinelEvents();
         builder.Services.AddProviderProber();
 
         builder.Services.AddSingleton<ProbeCycleClock>();
         builder.Services.AddSingleton<ProbeCycle>();
-        builder.Services.TryAddSingleton<IProviderStatusStore, RedisProviderStatusStore>();
         builder.Services.TryAddSingleton<IMetricsPayloadSource, NoMetricsPayloadSource>();
         builder.Services.AddHostedService<MonitorWorker>();
         builder.Services.AddHealthChecks().AddCheck<ProbingHealthCheck>("probing");

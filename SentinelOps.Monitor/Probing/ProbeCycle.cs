@@ -3,12 +3,13 @@ using SentinelOps.Monitor.Health;
 using SentinelOps.Shared.Events;
 using SentinelOps.Shared.Probing;
 using SentinelOps.Shared.Providers;
+using SentinelOps.Shared.Telemetry;
 
 namespace SentinelOps.Monitor.Probing;
 
 /// <summary>
 /// One round of health checks: probes every provider at once, updates each one's health, and reports: a
-/// <c>provider_status</c> event and the stored latest status per provider, an incident per change of state, then one
+/// <c>provider_status</c> event per provider (which the sink also stores as its latest status), an incident per change of state, then one
 /// <c>metrics</c> event.
 /// </summary>
 /// <remarks>Not thread-safe: <see cref="MonitorWorker"/> runs one cycle at a time.</remarks>
@@ -17,7 +18,7 @@ internal sealed partial class ProbeCycle
     private readonly ProviderProber _prober;
     private readonly ProviderHealthOptions _options;
     private readonly ISentinelEventSink _events;
-    private readonly IProviderStatusStore _statusStore;
+    private readonly ProbeMetrics _probeMetrics;
     private readonly IMetricsPayloadSource _metrics;
     private readonly ProbeCycleClock _clock;
     private readonly ILogger _logger;
@@ -28,7 +29,7 @@ internal sealed partial class ProbeCycle
         IOptions<ProvidersOptions> providers,
         IOptions<ProviderHealthOptions> options,
         ISentinelEventSink events,
-        IProviderStatusStore statusStore,
+        ProbeMetrics probeMetrics,
         IMetricsPayloadSource metrics,
         ProbeCycleClock clock,
         ILogger<ProbeCycle> logger)
@@ -36,7 +37,7 @@ internal sealed partial class ProbeCycle
         _prober = prober;
         _options = options.Value;
         _events = events;
-        _statusStore = statusStore;
+        _probeMetrics = probeMetrics;
         _metrics = metrics;
         _clock = clock;
         _logger = logger;
@@ -59,8 +60,8 @@ internal sealed partial class ProbeCycle
             var update = _trackers[i].Update(results[i]);
             var report = update.Report;
             LogStatus(report.Provider, report.Status, report.LatencyMs, report.SuccessRatePct, report.Error);
-            _events.Publish(EventTypes.ProviderStatus, report);
-            _statusStore.Save(report);
+            _probeMetrics.RecordProbe(report.Provider, HealthName(report.Status), results[i].Latency);
+            _events.Publish(EventTypes.ProviderStatus, report); // the sink also keeps it as the provider's latest status
 
             foreach (var incident in update.Incidents)
             {
@@ -77,6 +78,13 @@ internal sealed partial class ProbeCycle
         _clock.CycleCompleted();
         LogCycleCompleted(_trackers.Length, _clock.Cycles);
     }
+
+    private static string HealthName(ProviderHealth health) => health switch
+    {
+        ProviderHealth.Healthy => "healthy",
+        ProviderHealth.Degraded => "degraded",
+        _ => "down",
+    };
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Provider {Provider} is {Status} (latency {LatencyMs} ms, success rate {SuccessRatePct}%, error {Error})")]
     private partial void LogStatus(string provider, ProviderHealth status, double? latencyMs, double successRatePct, string? error);

@@ -6,6 +6,7 @@ using SentinelOps.Monitor.Probing;
 using SentinelOps.Shared.Events;
 using SentinelOps.Shared.Probing;
 using SentinelOps.Shared.Providers;
+using SentinelOps.Shared.Telemetry;
 using SentinelOps.Simulator;
 using SentinelOps.Tests.TestDoubles;
 using MsOptions = Microsoft.Extensions.Options.Options;
@@ -16,18 +17,21 @@ namespace SentinelOps.Tests.Monitor.Probing;
 public sealed class ProbeCycleTests : IAsyncLifetime
 {
     private readonly RecordingEventSink _events = new();
-    private readonly RecordingStatusStore _store = new();
+    private readonly TestMeterFactory _meters = new();
+    private ProbeMetrics _probeMetrics = null!;
     private SimulatorServer _primary = null!;
     private SimulatorServer _fallback = null!;
 
     public async Task InitializeAsync()
     {
+        _probeMetrics = new ProbeMetrics(_meters);
         _primary = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
         _fallback = await SimulatorServer.StartAsync(SimulatorProtocol.Ollama);
     }
 
     public async Task DisposeAsync()
     {
+        _meters.Dispose();
         await _primary.DisposeAsync();
         await _fallback.DisposeAsync();
     }
@@ -47,7 +51,6 @@ public sealed class ProbeCycleTests : IAsyncLifetime
         var reports = _events.Published.Take(2).Select(e => Assert.IsType<ProviderStatusReport>(e.Payload)).ToArray();
         Assert.Equal(["primary", "fallback"], reports.Select(r => r.Provider));
         Assert.All(reports, r => Assert.Equal(ProviderHealth.Healthy, r.Status));
-        Assert.Equal(reports, _store.Saved);
         Assert.Same(MetricsSource.Payload, _events.Published.Last().Payload);
         Assert.Empty(_events.Incidents);
         Assert.Equal(1, clock.Cycles);
@@ -72,6 +75,10 @@ public sealed class ProbeCycleTests : IAsyncLifetime
             _events.Incidents.Select(i => (i.Type, i.Provider)));
         Assert.Equal("probe failed: HTTP 503 (Service Unavailable)", _events.Incidents.First().Detail);
         Assert.Equal(ProviderHealth.Healthy, cycle.Statuses["primary"]);
+        Assert.Equal(
+            ["healthy", "down", "down", "healthy"],
+            _meters.Measurements.Where(m => Equals(m.Tags["provider"], "primary")).Select(m => (string)m.Tags["outcome"]!));
+        Assert.All(_meters.Measurements, m => Assert.Equal(ProbeMetrics.ProbeDurationName, m.Instrument));
         Assert.Equal(0, (await _primary.GetStatsAsync()).ChatRequests);
     }
 
@@ -114,17 +121,10 @@ public sealed class ProbeCycleTests : IAsyncLifetime
             MsOptions.Create(providers),
             MsOptions.Create(options ?? new ProviderHealthOptions()),
             _events,
-            _store,
+            _probeMetrics,
             new MetricsSource(),
             clock,
             NullLogger<ProbeCycle>.Instance);
-    }
-
-    private sealed class RecordingStatusStore : IProviderStatusStore
-    {
-        public ConcurrentQueue<ProviderStatusReport> Saved { get; } = new();
-
-        public void Save(ProviderStatusReport report) => Saved.Enqueue(report);
     }
 
     private sealed class MetricsSource : IMetricsPayloadSource
