@@ -26,6 +26,7 @@ internal static class MonitorExtensions
 
         builder.Services.AddSingleton<ProbeCycleClock>();
         builder.Services.AddSingleton<ProbeCycle>();
+        builder.Services.AddSingleton<LastKnownStatusReader>();
         builder.Services.TryAddSingleton<IMetricsPayloadSource, NoMetricsPayloadSource>();
         builder.Services.AddHostedService<MonitorWorker>();
         builder.Services.AddHealthChecks().AddCheck<ProbingHealthCheck>("probing");

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SentinelOps.Monitor;
@@ -37,7 +38,7 @@ public sealed class ProbeCycleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task HealthyCycle_PublishesEachProvidersStatus_StoresIt_ThenMetrics_AndNoIncident()
+    public async Task HealthyCycle_PublishesEachProvidersStatus_ThenMetrics_AndNoIncident()
     {
         using var http = new HttpClient();
         var clock = new ProbeCycleClock(TimeProvider.System);
@@ -90,7 +91,12 @@ public sealed class ProbeCycleTests : IAsyncLifetime
         var clock = new ProbeCycleClock(time);
         var interval = TimeSpan.FromSeconds(15);
         var options = MsOptions.Create(new ProviderHealthOptions { HealthCheckInterval = interval });
-        using var worker = new MonitorWorker(CreateCycle(http, clock, options.Value), options, time, NullLogger<MonitorWorker>.Instance);
+        using var worker = new MonitorWorker(
+            CreateCycle(http, clock, options.Value),
+            new LastKnownStatusReader(new ServiceCollection().BuildServiceProvider(), NullLogger<LastKnownStatusReader>.Instance),
+            options,
+            time,
+            NullLogger<MonitorWorker>.Instance);
 
         await worker.StartAsync(CancellationToken.None);
         await FakeTime.WaitUntilAsync(() => clock.Cycles == 1);
@@ -104,6 +110,36 @@ public sealed class ProbeCycleTests : IAsyncLifetime
         await FakeTime.WaitUntilAsync(() => clock.Cycles == 2);
 
         await worker.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task RestartedMonitor_CarriesOnFromTheLastReportedStatus()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await redis.ConnectAsync();
+        var db = connection.GetDatabase();
+        await db.HashSetAsync(RedisKeys.ProviderStatus, "primary", """{"provider":"primary","status":"down","latency_ms":null,"p95_latency_ms":null,"success_rate_pct":0,"checked_at":"2026-11-28T12:00:00+00:00","error":"HTTP 503 (Service Unavailable)"}""");
+        await db.HashSetAsync(RedisKeys.ProviderStatus, "fallback", "not json");
+        var services = new ServiceCollection().AddSingleton<StackExchange.Redis.IConnectionMultiplexer>(connection).BuildServiceProvider();
+        using var http = new HttpClient();
+        var cycle = CreateCycle(http, new ProbeCycleClock(TimeProvider.System));
+
+        var lastKnown = await new LastKnownStatusReader(services, NullLogger<LastKnownStatusReader>.Instance).ReadAsync(CancellationToken.None);
+        cycle.Resume(lastKnown);
+        await cycle.RunAsync(CancellationToken.None);
+
+        Assert.Equal(ProviderHealth.Down, Assert.Single(lastKnown).Value);
+        // The primary was down when the last monitor stopped and answers now: the gateways hear it recovered.
+        Assert.Equal([(IncidentType.ProviderRecovered, "primary")], _events.Incidents.Select(i => (i.Type, i.Provider)));
+    }
+
+    [Fact]
+    public async Task NoRedis_StartsFromNoState()
+    {
+        var lastKnown = await new LastKnownStatusReader(new ServiceCollection().BuildServiceProvider(), NullLogger<LastKnownStatusReader>.Instance)
+            .ReadAsync(CancellationToken.None);
+
+        Assert.Empty(lastKnown);
     }
 
     private ProbeCycle CreateCycle(HttpClient http, ProbeCycleClock clock, ProviderHealthOptions? options = null)
