@@ -17,6 +17,7 @@ app.MapDefaultEndpoints();
 app.MapChatApi();
 app.MapOpenAiApi();
 app.MapProvidersApi();
+app.MapGatewayEventsApis();
 app.MapProbeApi();
 app.MapSystemEventsApi();
 
