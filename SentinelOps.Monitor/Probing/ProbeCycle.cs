@@ -45,6 +45,9 @@ internal sealed partial class ProbeCycle
         _trackers = providers.Value.InPriorityOrder.Select(p => new ProviderHealthTracker(p, policy, _options)).ToArray();
     }
 
+    /// <summary>The providers' names, in priority order.</summary>
+    public IEnumerable<string> Providers => _trackers.Select(t => t.Provider.Name);
+
     /// <summary>The providers' current health, in priority order (no entry before a provider's first probe).</summary>
     public IReadOnlyDictionary<string, ProviderHealth> Statuses =>
         _trackers.Where(t => t.Status is not null).ToDictionary(t => t.Provider.Name, t => t.Status!.Value);

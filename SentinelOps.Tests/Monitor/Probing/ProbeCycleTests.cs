@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using SentinelOps.Monitor;
 using SentinelOps.Monitor.Probing;
 using SentinelOps.Shared.Events;
+using SentinelOps.Shared.Metrics;
 using SentinelOps.Shared.Probing;
 using SentinelOps.Shared.Providers;
 using SentinelOps.Shared.Telemetry;
@@ -140,6 +141,35 @@ public sealed class ProbeCycleTests : IAsyncLifetime
             .ReadAsync(CancellationToken.None);
 
         Assert.Empty(lastKnown);
+    }
+
+    [Fact]
+    public async Task MetricsPayload_IsTheGatewaysTotals_WithTheFirstProviderNotDownAsActive()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await redis.ConnectAsync();
+        await connection.GetDatabase().HashSetAsync(RedisKeys.Metrics, [
+            new(RequestMetricsFields.TotalRequests, 7),
+            new(RequestMetricsFields.TotalSuccesses, 6),
+            new(RequestMetricsFields.TotalFailures, 1),
+            new(RequestMetricsFields.TotalFailovers, 2),
+        ]);
+        var services = new ServiceCollection().AddSingleton<StackExchange.Redis.IConnectionMultiplexer>(connection).BuildServiceProvider();
+        using var http = new HttpClient();
+        var cycle = CreateCycle(http, new ProbeCycleClock(TimeProvider.System));
+        var source = new RedisMetricsPayloadSource(services, new Lazy<ProbeCycle>(cycle), TimeProvider.System, NullLogger<RedisMetricsPayloadSource>.Instance);
+        await _primary.SetFaultAsync(new { mode = "error_503" });
+        await cycle.RunAsync(CancellationToken.None);
+
+        var report = Assert.IsType<MetricsReport>(await source.ReadAsync(CancellationToken.None));
+
+        Assert.Equal(7, report.TotalRequests);
+        Assert.Equal(6, report.TotalSuccesses);
+        Assert.Equal(1, report.TotalFailures);
+        Assert.Equal(2, report.TotalFailovers);
+        Assert.Equal("fallback", report.ActiveProvider);
+        var none = new RedisMetricsPayloadSource(new ServiceCollection().BuildServiceProvider(), new Lazy<ProbeCycle>(cycle), TimeProvider.System, NullLogger<RedisMetricsPayloadSource>.Instance);
+        Assert.Null(await none.ReadAsync(CancellationToken.None));
     }
 
     private ProbeCycle CreateCycle(HttpClient http, ProbeCycleClock clock, ProviderHealthOptions? options = null)
