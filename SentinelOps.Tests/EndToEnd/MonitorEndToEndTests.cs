@@ -166,7 +166,8 @@ public sealed class MonitorEndToEndTests(SentinelAppFixture fixture) : IAsyncLif
         // Then live ones, without a duplicate at the seam.
         await fixture.ExecuteCommandAsync("fallback", "simulate-outage");
         var live = await resumed.WaitForEventAsync("incident", IsIncident("provider_down", "fallback"), Wait, "a live incident");
-        var all = resumed.Seen.Concat(resumed.Drain()).Where(m => m.GetProperty("event_type").GetString() == "incident").Select(m => m.GetProperty("id").GetString()).ToList();
+        resumed.Drain();
+        var all = resumed.Seen.Where(m => m.GetProperty("event_type").GetString() == "incident").Select(m => m.GetProperty("id").GetString()).ToList();
         Assert.Equal(all.Distinct().Count(), all.Count);
         Assert.Equal(live.GetProperty("id").GetString(), all.Last(id => id == live.GetProperty("id").GetString()));
     }
@@ -211,7 +212,7 @@ public sealed class MonitorEndToEndTests(SentinelAppFixture fixture) : IAsyncLif
 
     private static async Task<JsonElement> ChatAsync(HttpClient gateway)
     {
-        var response = await gateway.PostAsJsonAsync("/api/chat", new { messages = new[] { new { role = "user", content = "is anyone down?" } } });
+        var response = await gateway.PostAsJsonAsync("/api/chat", new { message = "is anyone down?" });
         response.EnsureSuccessStatusCode();
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
     }
@@ -230,7 +231,7 @@ public sealed class MonitorEndToEndTests(SentinelAppFixture fixture) : IAsyncLif
         while (!deadline.IsCancellationRequested)
         {
             var status = JsonDocument.Parse(await gateway.GetStringAsync("/api/providers/status", deadline.Token)).RootElement;
-            seen = status.GetProperty(provider).GetProperty("circuit_breaker").GetProperty("state").GetString();
+            seen = status.GetProperty(provider).GetProperty("circuit_breaker").GetProperty("state").GetString()?.ToLowerInvariant();
             if (state(seen))
             {
                 return;
