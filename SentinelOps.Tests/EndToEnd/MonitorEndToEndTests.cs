@@ -22,7 +22,14 @@ public sealed class MonitorEndToEndTests(SentinelAppFixture fixture) : IAsyncLif
 
     public Task InitializeAsync() => fixture.ResetAsync();
 
-    public Task DisposeAsync() => fixture.ResetAsync();
+    // Leaves no provider isolated by the monitor for the next test class: it waits until both circuits are closed again.
+    public async Task DisposeAsync()
+    {
+        await fixture.ResetAsync();
+        using var gateway = fixture.CreateGatewayClient();
+        await WaitForCircuitAsync(gateway, "primary", state => state == "closed");
+        await WaitForCircuitAsync(gateway, "fallback", state => state == "closed");
+    }
 
     [Fact]
     public async Task OutageWithNoTraffic_IsFoundByTheMonitor_IsolatesPrimary_AndRestoreBringsTrafficBack()
