@@ -1,5 +1,6 @@
 using SentinelOps.AppHost;
 using SentinelOps.AppHost.Configuration;
+using SentinelOps.AppHost.Gateway;
 using SentinelOps.AppHost.Providers;
 using SentinelOps.AppHost.Redis;
 
@@ -25,6 +26,7 @@ var gateway = builder.AddProject<Projects.SentinelOps_Gateway>("gateway", launch
     .WithConfigurationSection(builder.Configuration.GetSection("Monitor"))
     .WithAppEnvironment()
     .WithLogFormat()
+    .WithProbeAllCommand()
     .WithHttpHealthCheck("/health");
 
 var monitor = builder.AddProject<Projects.SentinelOps_Monitor>("monitor", launchProfileName: null)

@@ -7,15 +7,20 @@ builder.AddSeedEnvironmentVariables();
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddProviderProbes();
+builder.AddSystemEvents();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseWebSockets();
 app.MapDefaultEndpoints();
 app.MapChatApi();
 app.MapOpenAiApi();
 app.MapProvidersApi();
 app.MapGatewayEventsApis();
+app.MapProbeApi();
+app.MapSystemEventsApi();
 
 app.Run();

@@ -1,4 +1,4 @@
-using SentinelOps.Monitor;
+using SentinelOps.Monitor.Extensions;
 using SentinelOps.Shared.Configuration;
 using SentinelOps.Shared.Json;
 
@@ -6,10 +6,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddSeedEnvironmentVariables();
 
 builder.AddServiceDefaults();
-builder.AddRedisClient("redis");
-builder.Services.AddSingleton(TimeProvider.System);
+builder.AddProviderMonitoring();
 builder.Services.ConfigureHttpJsonOptions(options => SentinelJson.Configure(options.SerializerOptions));
-builder.Services.AddHostedService<MonitorWorker>();
 
 var app = builder.Build();
 

@@ -195,7 +195,7 @@ public sealed class GatewayEventsTests : IAsyncLifetime
         Assert.Equal("primary", await ChatAsync(http));
         var health = await http.GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Contains("Degraded", await health.Content.ReadAsStringAsync());
+        Assert.Contains("degraded", await health.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
 
         var incidents = await http.GetAsync("/api/incidents");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, incidents.StatusCode);
@@ -206,7 +206,7 @@ public sealed class GatewayEventsTests : IAsyncLifetime
         Assert.Equal(2, metrics.GetProperty("total_requests").GetInt64());
 
         await _redis.StartAgainAsync();
-        await WaitUntilAsync(async () => !(await http.GetStringAsync("/health")).Contains("Degraded"));
+        await WaitUntilAsync(async () => !(await http.GetStringAsync("/health")).Contains("degraded", StringComparison.OrdinalIgnoreCase));
         await WaitUntilAsync(async () => (await GetJsonAsync(http, "/api/metrics")).GetProperty("redis_available").GetBoolean());
         Assert.Equal(2, (await GetJsonAsync(http, "/api/metrics")).GetProperty("total_requests").GetInt64());
     }
@@ -222,7 +222,7 @@ public sealed class GatewayEventsTests : IAsyncLifetime
         var metrics = await GetJsonAsync(http, "/api/metrics");
         Assert.Equal(1, metrics.GetProperty("total_requests").GetInt64());
         Assert.False(metrics.GetProperty("redis_available").GetBoolean());
-        Assert.Contains("Degraded", await http.GetStringAsync("/health"));
+        Assert.Contains("degraded", await http.GetStringAsync("/health"), StringComparison.OrdinalIgnoreCase);
     }
 
     private static async Task<string> ChatAsync(HttpClient http)
