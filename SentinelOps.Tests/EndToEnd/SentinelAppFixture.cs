@@ -33,6 +33,8 @@ public sealed class SentinelAppFixture : IAsyncLifetime
                 $"--Gateway:CircuitBreaker:MaxBreakDuration={MaxBreakDuration}",
                 $"--Gateway:Timeouts:TimeToFirstToken={TimeToFirstToken}",
                 $"--Gateway:Timeouts:Attempt={AttemptTimeout}",
+                "--Gateway:RateLimit:PermitLimit=1000000",
+                "--Gateway:RateLimit:ConcurrencyLimit=1000",
             ],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
