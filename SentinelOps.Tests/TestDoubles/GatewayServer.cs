@@ -31,7 +31,7 @@ internal sealed class GatewayServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a gateway in front of <paramref name="primary"/> (OpenAI) and <paramref name="fallback"/> (Ollama).</summary>
-    /// <param name="settings">Configuration on top of the providers and <c>APP_ENV=development</c>.</param>
+    /// <param name="settings">Configuration on top of the providers, <c>APP_ENV=development</c> and a rate limit too high to matter.</param>
     /// <param name="configure">Extra services (a log provider, an OpenTelemetry exporter, …).</param>
     /// <param name="map">Extra endpoints.</param>
     public static async Task<GatewayServer> StartAsync(
@@ -56,6 +56,7 @@ internal sealed class GatewayServer : IAsyncDisposable
             ["Providers:1:Endpoint"] = fallback.ProviderEndpoint.ToString(),
             ["Providers:1:Model"] = fallback.Model,
             ["Gateway:Retry:BaseDelay"] = "00:00:00",
+            ["Gateway:RateLimit:PermitLimit"] = "1000000",
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         configure?.Invoke(builder);
