@@ -1,4 +1,5 @@
 using SentinelOps.AppHost;
+using SentinelOps.AppHost.Gateway;
 using SentinelOps.AppHost.Providers;
 using SentinelOps.AppHost.Redis;
 using SentinelOps.AppHost.Simulators;
@@ -47,6 +48,8 @@ var gateway = builder.AddProject<Projects.SentinelOps_Gateway>("gateway", launch
     .WithRedis(redis)
     .WithProviders(providers)
     .WithConfigurationSection(builder.Configuration.GetSection("Gateway"))
+    .WithConfigurationSection(builder.Configuration.GetSection("Monitor"))
+    .WithProbeAllCommand()
     .WithEnvironment("APP_ENV", builder.Configuration["APP_ENV"] ?? (builder.ExecutionContext.IsRunMode ? "development" : "production"))
     .WithHttpHealthCheck("/health");
 
@@ -63,6 +66,7 @@ var monitor = builder.AddProject<Projects.SentinelOps_Monitor>("monitor", launch
     .WithHttpEndpoint(name: "http")
     .WithRedis(redis)
     .WithProviders(providers)
+    .WithConfigurationSection(builder.Configuration.GetSection("Monitor"))
     .WithHttpHealthCheck("/health");
 
 foreach (var simulator in simulators)

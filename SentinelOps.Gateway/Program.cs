@@ -6,6 +6,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
 builder.AddGatewaySecurity();
+builder.AddProviderProbes();
+builder.AddSystemEvents();
 
 var app = builder.Build();
 
@@ -13,10 +15,14 @@ app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseClientSecurity();
+app.UseWebSockets();
 app.MapDefaultEndpoints();
 app.MapChatApi();
 app.MapOpenAiApi();
 app.MapProvidersApi();
 app.MapAuthApi();
+app.MapGatewayEventsApis();
+app.MapProbeApi();
+app.MapSystemEventsApi();
 
 app.Run();

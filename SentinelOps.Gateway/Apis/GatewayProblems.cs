@@ -80,6 +80,18 @@ internal static class GatewayProblems
             });
     }
 
+    /// <summary>A 400 naming each field of <paramref name="errors"/> (one message per field).</summary>
+    public static ValidationProblem Invalid(Dictionary<string, string[]> errors)
+    {
+        var collected = new ValidationErrors();
+        foreach (var (field, messages) in errors)
+        {
+            collected.Add(field, messages[0]);
+        }
+
+        return Invalid(collected);
+    }
+
     /// <summary>A 400, 401, 403, 413, 415 or 429 naming the one <paramref name="field"/> at fault.</summary>
     public static ProblemHttpResult Field(int status, string type, string title, string field, string detail) =>
         TypedResults.Problem(

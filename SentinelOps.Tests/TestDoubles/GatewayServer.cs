@@ -9,12 +9,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SentinelOps.Gateway.Apis;
 using SentinelOps.Gateway.Extensions;
+using SentinelOps.Gateway.Providers;
 
 namespace SentinelOps.Tests.TestDoubles;
 
 /// <summary>
-/// The whole gateway (services, security, endpoints, as Program.cs composes them) on Kestrel at a free loopback port,
-/// over two in-process simulators: real HTTP end to end, in this process, in well under a second.
+/// The whole gateway (services, security, events, endpoints, as Program.cs composes them) on Kestrel at a free loopback
+/// port, over two in-process simulators (and a test Redis when given): real HTTP end to end, in this process.
 /// </summary>
 internal sealed class GatewayServer : IAsyncDisposable
 {
@@ -29,6 +30,26 @@ internal sealed class GatewayServer : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     public IServiceProvider Services => _app.Services;
+
+    public ProviderChain Chain => _app.Services.GetRequiredService<ProviderChain>();
+
+    /// <summary>Starts a gateway with its events on the Redis at <paramref name="redisConnectionString"/>.</summary>
+    public static Task<GatewayServer> StartAsync(
+        SimulatorServer primary, SimulatorServer fallback, string? redisConnectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = redisConnectionString,
+            ["Sentinel:Events:RetryInterval"] = "00:00:00.100",
+            ["Gateway:Events:MetricsFlushInterval"] = "00:00:00.200",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return StartAsync(primary, fallback, all);
+    }
 
     /// <summary>Starts a gateway in front of <paramref name="primary"/> (OpenAI) and <paramref name="fallback"/> (Ollama).</summary>
     /// <param name="settings">Configuration on top of the providers, <c>APP_ENV=development</c> and a rate limit too high to matter.</param>
@@ -65,16 +86,22 @@ internal sealed class GatewayServer : IAsyncDisposable
         builder.AddServiceDefaults();
         builder.AddApplicationServices();
         builder.AddGatewaySecurity();
+        builder.AddProviderProbes();
+        builder.AddSystemEvents();
         var app = builder.Build();
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseClientSecurity();
+        app.UseWebSockets();
         app.MapDefaultEndpoints();
         app.MapChatApi();
         app.MapOpenAiApi();
         app.MapProvidersApi();
         app.MapAuthApi();
+        app.MapGatewayEventsApis();
+        app.MapProbeApi();
+        app.MapSystemEventsApi();
         map?.Invoke(app);
         await app.StartAsync();
 
@@ -93,6 +120,8 @@ internal sealed class GatewayServer : IAsyncDisposable
 
         return http;
     }
+
+    public HttpClient CreateHttpClient() => CreateClient();
 
     public async ValueTask DisposeAsync()
     {

@@ -14,7 +14,8 @@ namespace SentinelOps.Tests.Gateway.Security;
 /// <summary>
 /// Each simulator gets its own canary provider key and echoes it back in its error bodies, as some real providers
 /// echo a bad key. After a run of successes, failures, failovers and total outages through both chat endpoints, the
-/// canaries must appear nowhere the gateway writes: logs (trace level), exported traces, response bodies and headers.
+/// canaries must appear nowhere the gateway writes: logs (trace level), exported traces, response bodies and headers,
+/// the incident log (<c>/api/incidents</c>) and the WebSocket's frames.
 /// </summary>
 public sealed class ProviderKeyCanaryTests
 {
@@ -26,6 +27,7 @@ public sealed class ProviderKeyCanaryTests
         var echo = new Dictionary<string, string?> { ["Simulator:EchoAuthorizationInErrors"] = "true" };
         await using var primary = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI, settings: echo);
         await using var fallback = await SimulatorServer.StartAsync(SimulatorProtocol.Ollama, settings: echo);
+        await using var redis = await RedisServer.StartAsync();
         var logs = new ListLoggerProvider();
         var spans = new List<Activity>();
         await using (var gateway = await GatewayServer.StartAsync(primary, fallback, new Dictionary<string, string?>
@@ -34,6 +36,9 @@ public sealed class ProviderKeyCanaryTests
             ["Providers:1:ApiKey"] = fallbackKey,
             ["Gateway:CircuitBreaker:FailureThreshold"] = "2",
             ["Logging:LogLevel:Default"] = "Trace",
+            ["ConnectionStrings:redis"] = redis.ConnectionString,
+            ["Sentinel:Events:RetryInterval"] = "00:00:00.100",
+            ["Gateway:Events:MetricsFlushInterval"] = "00:00:00.200",
         }, configure: builder =>
         {
             builder.Logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs);
@@ -41,6 +46,7 @@ public sealed class ProviderKeyCanaryTests
         }))
         {
             using var http = gateway.CreateClient();
+            await using var events = await EventStreamClient.ConnectAsync(gateway.BaseAddress);
             var responses = new StringBuilder();
             async Task SendAllAsync(string label)
             {
@@ -68,6 +74,21 @@ public sealed class ProviderKeyCanaryTests
             await SendAllAsync("primary rate limited");
             await fallback.SetFaultAsync(new { mode = "error_503" });
             await SendAllAsync("both failing");
+
+            // Incidents (failovers, circuits, total outage) reach the incident log and the WebSocket.
+            var incidents = "";
+            for (var attempt = 0; attempt < 100 && !incidents.Contains("all_providers_down", StringComparison.Ordinal); attempt++)
+            {
+                await Task.Delay(100);
+                incidents = await http.GetStringAsync("/api/incidents?limit=500");
+            }
+
+            await events.WaitForEventAsync("incident", payload => payload.GetProperty("type").GetString() == "all_providers_down", TimeSpan.FromSeconds(30), "the all-down incident");
+            var frames = string.Join('\n', events.Seen.Concat(events.Drain()).Select(frame => frame.GetRawText()));
+            Assert.Contains("failover_triggered", incidents);
+            Assert.Contains("circuit_opened", incidents);
+            Assert.Contains("failover_triggered", frames);
+            responses.Append(incidents).Append(frames);
 
             Assert.Contains("\"failover_occurred\":true", responses.ToString());
             Assert.Contains("all-providers-failed", responses.ToString());
