@@ -42,6 +42,9 @@ else
     providers.Add(new("fallback", "Ollama", ReferenceExpression.Create($"{fallback.GetEndpoint("http")}"), "llama3.2:1b"));
 }
 
+// A client key from a secret parameter (Parameters:gateway-api-key): the gateway hashes it at start and keeps only the hash.
+var gatewayKey = string.IsNullOrEmpty(builder.Configuration["Parameters:gateway-api-key"]) ? null : builder.AddParameter("gateway-api-key", secret: true);
+
 var gateway = builder.AddProject<Projects.SentinelOps_Gateway>("gateway", launchProfileName: null)
     .WithHttpEndpoint(port: 8000, name: "http")
     .WithExternalHttpEndpoints()
@@ -49,15 +52,14 @@ var gateway = builder.AddProject<Projects.SentinelOps_Gateway>("gateway", launch
     .WithProviders(providers)
     .WithConfigurationSection(builder.Configuration.GetSection("Gateway"))
     .WithConfigurationSection(builder.Configuration.GetSection("Monitor"))
-    .WithProbeAllCommand()
+    .WithProbeAllCommand(gatewayKey)
     .WithEnvironment("APP_ENV", builder.Configuration["APP_ENV"] ?? (builder.ExecutionContext.IsRunMode ? "development" : "production"))
     .WithHttpHealthCheck("/health");
 
-// A client key from a secret parameter (Parameters:gateway-api-key): the gateway hashes it at start and keeps only the hash.
-if (!string.IsNullOrEmpty(builder.Configuration["Parameters:gateway-api-key"]))
+if (gatewayKey is not null)
 {
     gateway.WithEnvironment("Gateway__Auth__Keys__0__Name", "default")
-        .WithEnvironment("Gateway__Auth__Keys__0__Key", builder.AddParameter("gateway-api-key", secret: true))
+        .WithEnvironment("Gateway__Auth__Keys__0__Key", gatewayKey)
         .WithEnvironment("Gateway__Auth__Keys__0__Scopes__0", "chat")
         .WithEnvironment("Gateway__Auth__Keys__0__Scopes__1", "admin");
 }
