@@ -50,7 +50,7 @@ public sealed class GatewayEventsTests : IAsyncLifetime
     [InlineData("limit=10&type=outage", "type")]
     public async Task Incidents_BadQuery_IsA400ProblemNamingTheField(string query, string field)
     {
-        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
+        await using var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
         using var http = gateway.CreateHttpClient();
 
         var response = await http.GetAsync("/api/incidents?" + query);
@@ -64,12 +64,13 @@ public sealed class GatewayEventsTests : IAsyncLifetime
     [Fact]
     public async Task Incidents_NewestFirst_FilteredByType()
     {
-        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
+        await using var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
         var sink = gateway.Services.GetRequiredService<RedisSentinelEventSink>();
         var start = DateTimeOffset.UtcNow;
-        sink.RecordIncident(new Incident(string.Empty, IncidentType.ProviderDown, "primary", start, "first"));
+        // (Not provider_down: the gateway's own subscription would isolate the primary and add an incident.)
+        sink.RecordIncident(new Incident(string.Empty, IncidentType.ProviderDegraded, "primary", start, "first"));
         sink.RecordIncident(new Incident(string.Empty, IncidentType.CircuitOpened, "primary", start.AddSeconds(1), "second"));
-        sink.RecordIncident(new Incident(string.Empty, IncidentType.ProviderRecovered, "primary", start.AddSeconds(2), "third"));
+        sink.RecordIncident(new Incident(string.Empty, IncidentType.CircuitClosed, "primary", start.AddSeconds(2), "third"));
         await WaitUntilAsync(() => sink.PendingIncidents == 0 && sink.StoredIncidents >= 3);
         using var http = gateway.CreateHttpClient();
 
@@ -77,17 +78,17 @@ public sealed class GatewayEventsTests : IAsyncLifetime
         var incidents = newest.GetProperty("incidents");
         Assert.Equal(["third", "second"], incidents.EnumerateArray().Select(i => i.GetProperty("detail").GetString()));
         Assert.Equal(2, newest.GetProperty("count").GetInt32());
-        Assert.Equal("provider_recovered", incidents[0].GetProperty("type").GetString());
+        Assert.Equal("circuit_closed", incidents[0].GetProperty("type").GetString());
         Assert.Matches(@"^\d+-\d+$", incidents[0].GetProperty("id").GetString());
 
-        var downs = (await GetJsonAsync(http, "/api/incidents?type=provider_down")).GetProperty("incidents");
+        var downs = (await GetJsonAsync(http, "/api/incidents?type=provider_degraded")).GetProperty("incidents");
         Assert.Equal(["first"], downs.EnumerateArray().Select(i => i.GetProperty("detail").GetString()));
     }
 
     [Fact]
     public async Task ProviderDown_IsolatesAtOnce_AndProviderRecoveredCloses()
     {
-        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
+        await using var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
         var breaker = gateway.Chain.Find("primary")!.Breaker!;
         await using var redis = await _redis.ConnectAsync();
         using var http = gateway.CreateHttpClient();
@@ -115,7 +116,7 @@ public sealed class GatewayEventsTests : IAsyncLifetime
     [Fact]
     public async Task AStaleDownReport_IsIgnored_AFreshOneIsolates_AndAHealthyOneCloses()
     {
-        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
+        await using var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
         var breaker = gateway.Chain.Find("primary")!.Breaker!;
         await using var redis = await _redis.ConnectAsync();
 
@@ -131,7 +132,7 @@ public sealed class GatewayEventsTests : IAsyncLifetime
     public async Task Metrics_CountEveryRequestOfEveryKind_AndSurviveARestart()
     {
         var expectedProviders = new Dictionary<string, (long Successes, long Failures)>();
-        await using (var gateway = await GatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString))
+        await using (var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString))
         {
             using var http = gateway.CreateHttpClient();
             Assert.Equal("primary", await ChatAsync(http));
@@ -154,7 +155,7 @@ public sealed class GatewayEventsTests : IAsyncLifetime
         }
 
         // A new gateway process on the same Redis: the totals were flushed at shutdown and are read back.
-        await using (var restarted = await GatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString))
+        await using (var restarted = await EventsGatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString))
         {
             using var http = restarted.CreateHttpClient();
             var metrics = await GetJsonAsync(http, "/api/metrics");
@@ -186,7 +187,7 @@ public sealed class GatewayEventsTests : IAsyncLifetime
     [Fact]
     public async Task WhileRedisIsDown_ChatWorks_HealthIsDegraded_AndIncidentsAre503()
     {
-        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
+        await using var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
         using var http = gateway.CreateHttpClient();
         Assert.Equal("primary", await ChatAsync(http));
         await _redis.StopAsync();
@@ -194,7 +195,7 @@ public sealed class GatewayEventsTests : IAsyncLifetime
         Assert.Equal("primary", await ChatAsync(http));
         var health = await http.GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Contains("Degraded", await health.Content.ReadAsStringAsync());
+        Assert.Contains("degraded", await health.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
 
         var incidents = await http.GetAsync("/api/incidents");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, incidents.StatusCode);
@@ -205,9 +206,23 @@ public sealed class GatewayEventsTests : IAsyncLifetime
         Assert.Equal(2, metrics.GetProperty("total_requests").GetInt64());
 
         await _redis.StartAgainAsync();
-        await WaitUntilAsync(async () => !(await http.GetStringAsync("/health")).Contains("Degraded"));
+        await WaitUntilAsync(async () => !(await http.GetStringAsync("/health")).Contains("degraded", StringComparison.OrdinalIgnoreCase));
         await WaitUntilAsync(async () => (await GetJsonAsync(http, "/api/metrics")).GetProperty("redis_available").GetBoolean());
         Assert.Equal(2, (await GetJsonAsync(http, "/api/metrics")).GetProperty("total_requests").GetInt64());
+    }
+
+    [Fact]
+    public async Task WithNoRedisConfigured_ChatWorks_MetricsAreLocal_AndTheIncidentLogIs503()
+    {
+        await using var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, redisConnectionString: null);
+        using var http = gateway.CreateHttpClient();
+
+        Assert.Equal("primary", await ChatAsync(http));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/api/incidents")).StatusCode);
+        var metrics = await GetJsonAsync(http, "/api/metrics");
+        Assert.Equal(1, metrics.GetProperty("total_requests").GetInt64());
+        Assert.False(metrics.GetProperty("redis_available").GetBoolean());
+        Assert.Contains("Degraded", await http.GetStringAsync("/health"));
     }
 
     private static async Task<string> ChatAsync(HttpClient http)
