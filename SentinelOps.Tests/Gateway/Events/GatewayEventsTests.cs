@@ -222,7 +222,7 @@ public sealed class GatewayEventsTests : IAsyncLifetime
         var metrics = await GetJsonAsync(http, "/api/metrics");
         Assert.Equal(1, metrics.GetProperty("total_requests").GetInt64());
         Assert.False(metrics.GetProperty("redis_available").GetBoolean());
-        Assert.Contains("Degraded", await http.GetStringAsync("/health"));
+        Assert.Contains("degraded", await http.GetStringAsync("/health"), StringComparison.OrdinalIgnoreCase);
     }
 
     private static async Task<string> ChatAsync(HttpClient http)
