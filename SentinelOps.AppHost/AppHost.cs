@@ -17,6 +17,12 @@ if (redis is null)
 // primary (OpenAI's protocol), then fallback (Ollama's): real services or simulators, by configuration (see ProviderPlan).
 var providers = builder.AddProviderChain();
 
+// A client key from a secret parameter (Parameters:gateway-api-key): the gateway hashes it at start and keeps only the hash.
+// A deployment always has one: APP_ENV=production refuses to run without client keys.
+var gatewayKey = builder.ExecutionContext.IsPublishMode || !string.IsNullOrEmpty(builder.Configuration["Parameters:gateway-api-key"])
+    ? builder.AddParameter("gateway-api-key", secret: true)
+    : null;
+
 var gateway = builder.AddProject<Projects.SentinelOps_Gateway>("gateway", launchProfileName: null)
     .WithHttpEndpoint(port: 8000, name: "http")
     .WithExternalHttpEndpoints()
@@ -26,8 +32,16 @@ var gateway = builder.AddProject<Projects.SentinelOps_Gateway>("gateway", launch
     .WithConfigurationSection(builder.Configuration.GetSection("Monitor"))
     .WithAppEnvironment()
     .WithLogFormat()
-    .WithProbeAllCommand()
+    .WithProbeAllCommand(gatewayKey)
     .WithHttpHealthCheck("/health");
+
+if (gatewayKey is not null)
+{
+    gateway.WithEnvironment("Gateway__Auth__Keys__0__Name", "default")
+        .WithEnvironment("Gateway__Auth__Keys__0__Key", gatewayKey)
+        .WithEnvironment("Gateway__Auth__Keys__0__Scopes__0", "chat")
+        .WithEnvironment("Gateway__Auth__Keys__0__Scopes__1", "admin");
+}
 
 var monitor = builder.AddProject<Projects.SentinelOps_Monitor>("monitor", launchProfileName: null)
     .WithHttpEndpoint(name: "http")

@@ -7,18 +7,22 @@ builder.AddSeedEnvironmentVariables();
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddGatewaySecurity();
 builder.AddProviderProbes();
 builder.AddSystemEvents();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseClientSecurity();
 app.UseWebSockets();
 app.MapDefaultEndpoints();
 app.MapChatApi();
 app.MapOpenAiApi();
 app.MapProvidersApi();
+app.MapAuthApi();
 app.MapGatewayEventsApis();
 app.MapProbeApi();
 app.MapSystemEventsApi();
