@@ -4,6 +4,7 @@ using SentinelOps.Gateway.Health;
 using SentinelOps.Gateway.Providers;
 using SentinelOps.Shared.Events;
 using SentinelOps.Shared.Json;
+using SentinelOps.Shared.Probing;
 using StackExchange.Redis;
 
 namespace SentinelOps.Gateway.Events;
@@ -164,7 +165,9 @@ internal sealed partial class ProviderEventSubscriber(
         }
 
         LogIsolating(breaker.Provider, reason);
-        breaker.Isolate(reason);
+
+        // The monitor looks again at its next probe: that is when a refused caller may usefully retry.
+        breaker.Isolate(reason, services.GetService<IOptions<ProviderHealthOptions>>()?.Value.HealthCheckInterval);
     }
 
     private void Close(string provider, string reason, bool onlyIfIsolatedByMonitor)

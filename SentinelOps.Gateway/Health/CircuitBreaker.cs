@@ -44,6 +44,7 @@ public sealed partial class CircuitBreaker
     private int _consecutiveTrips;
     private bool _trialInFlight;
     private bool _breakShortened;
+    private DateTimeOffset? _isolationReviewAt;
     private DateTimeOffset? _openedAt;
     private DateTimeOffset _breakEndsAt;
     private double? _averageLatencyMs;
@@ -125,8 +126,8 @@ public sealed partial class CircuitBreaker
 
     /// <summary>
     /// How long a caller refused now should wait before trying again, never less than a second: the rest of the break
-    /// while open; the slow-call threshold (the longest a trial can take) while a trial decides; <see langword="null"/>
-    /// when isolated (an outside decision) or when calls flow.
+    /// while open; the slow-call threshold (the longest a trial can take) while a trial decides; while isolated, the time
+    /// until the isolating party looks again, if it said; <see langword="null"/> otherwise and when calls flow.
     /// </summary>
     public TimeSpan? RetryAfterHint
     {
@@ -139,6 +140,7 @@ public sealed partial class CircuitBreaker
                     CircuitState.Open => RetryAfterAt(_timeProvider.GetUtcNow()),
                     CircuitState.HalfOpen => _slow.Threshold,
                     CircuitState.Closed when _slow.IsStalled(_timeProvider.GetTimestamp()) => _slow.Threshold,
+                    CircuitState.Isolated when _isolationReviewAt is { } reviewAt => Remaining(reviewAt),
                     _ => null,
                 };
                 return hint is { } wait && wait < MinimumRetryAfter ? MinimumRetryAfter : hint;
@@ -257,17 +259,22 @@ public sealed partial class CircuitBreaker
     }
 
     /// <summary>Holds the circuit open until <see cref="Close"/> (an operator's or the monitor's decision).</summary>
-    public void Isolate(string reason)
+    /// <param name="reason">Why, for logs and incidents.</param>
+    /// <param name="reviewAfter">When whoever isolated it will look again (the monitor's next probe), so refused
+    /// callers get a meaningful <see cref="RetryAfterHint"/>; <see langword="null"/> when nobody knows.</param>
+    public void Isolate(string reason, TimeSpan? reviewAfter = null)
     {
         CircuitStateChangedEventArgs? change;
         lock (_gate)
         {
+            var now = _timeProvider.GetUtcNow();
+            _isolationReviewAt = reviewAfter is { } review ? now + review : null;
             if (_state == CircuitState.Isolated)
             {
                 return;
             }
 
-            _openedAt ??= _timeProvider.GetUtcNow();
+            _openedAt ??= now;
             change = Transition(CircuitState.Isolated, reason, breakDuration: null);
         }
 
@@ -331,6 +338,13 @@ public sealed partial class CircuitBreaker
             TrialTimeToFirstToken = isTrial || isStallTrial ? _slow.Threshold : null,
             Attempt = attempt,
         };
+    }
+
+    // Must be called under _gate.
+    private TimeSpan Remaining(DateTimeOffset until)
+    {
+        var now = _timeProvider.GetUtcNow();
+        return until > now ? until - now : TimeSpan.Zero;
     }
 
     // Must be called under _gate.

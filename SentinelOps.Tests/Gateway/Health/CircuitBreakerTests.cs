@@ -196,6 +196,25 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
+    public void Isolated_RetryAfterHint_IsTheTimeUntilTheIsolatingPartyLooksAgain_NeverUnderASecond()
+    {
+        var breaker = Create();
+
+        breaker.Isolate("monitor reported down");
+        Assert.Null(breaker.RetryAfterHint);
+
+        breaker.Isolate("monitor reported down again", reviewAfter: TimeSpan.FromSeconds(15));
+        Assert.Equal(TimeSpan.FromSeconds(15), breaker.RetryAfterHint);
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(TimeSpan.FromSeconds(5), breaker.RetryAfterHint);
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(TimeSpan.FromSeconds(1), breaker.RetryAfterHint);
+        Assert.Equal(CircuitState.Isolated, breaker.State);
+    }
+
+    [Fact]
     public void EndBreakNow_MakesTheNextCallTheTrial()
     {
         var breaker = Opened();
