@@ -1,4 +1,5 @@
 using SentinelOps.AppHost;
+using SentinelOps.AppHost.Gateway;
 using SentinelOps.AppHost.Providers;
 using SentinelOps.AppHost.Redis;
 using SentinelOps.AppHost.Simulators;
@@ -26,7 +27,8 @@ else
 {
     var primary = builder.AddSimulator("primary", "OpenAI", port: 8101, model: "sim-gpt-4o-mini");
     simulators.Add(primary);
-    providers.Add(new("primary", "OpenAI", ReferenceExpression.Create($"{primary.GetEndpoint("http")}/v1"), "sim-gpt-4o-mini"));
+    providers.Add(new("primary", "OpenAI", ReferenceExpression.Create($"{primary.GetEndpoint("http")}/v1"), "sim-gpt-4o-mini",
+        ControlEndpoint: ReferenceExpression.Create($"{primary.GetEndpoint("http")}")));
 }
 
 // fallback: an Ollama server given by Ollama:Endpoint, else a simulator speaking Ollama's protocol.
@@ -38,7 +40,8 @@ else
 {
     var fallback = builder.AddSimulator("fallback", "Ollama", port: 8102, model: "llama3.2:1b");
     simulators.Add(fallback);
-    providers.Add(new("fallback", "Ollama", ReferenceExpression.Create($"{fallback.GetEndpoint("http")}"), "llama3.2:1b"));
+    providers.Add(new("fallback", "Ollama", ReferenceExpression.Create($"{fallback.GetEndpoint("http")}"), "llama3.2:1b",
+        ControlEndpoint: ReferenceExpression.Create($"{fallback.GetEndpoint("http")}")));
 }
 
 var gateway = builder.AddProject<Projects.SentinelOps_Gateway>("gateway", launchProfileName: null)
@@ -47,7 +50,8 @@ var gateway = builder.AddProject<Projects.SentinelOps_Gateway>("gateway", launch
     .WithRedis(redis)
     .WithProviders(providers)
     .WithConfigurationSection(builder.Configuration.GetSection("Gateway"))
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithResetCircuitsCommand();
 
 var monitor = builder.AddProject<Projects.SentinelOps_Monitor>("monitor", launchProfileName: null)
     .WithHttpEndpoint(name: "http")

@@ -19,6 +19,11 @@ internal static class ProviderBuilderExtensions
             {
                 service.WithEnvironment(prefix + "ApiKey", provider.ApiKey);
             }
+
+            if (provider.ControlEndpoint is not null)
+            {
+                service.WithEnvironment(prefix + "ControlEndpoint", provider.ControlEndpoint);
+            }
         }
 
         return service;
