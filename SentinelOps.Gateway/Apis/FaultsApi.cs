@@ -25,11 +25,10 @@ public static partial class FaultsApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapFaultsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/providers/{name}/faults").WithTags("Operations");
-        api.MapGet("", GetAsync);
-
-        api.MapPut("", SetAsync).AsAdminOperation();
-        api.MapDelete("", ClearAsync).AsAdminOperation();
+        var api = app.MapGroup("/api/providers/{name}").WithTags("Operations");
+        api.MapGet("/faults", GetAsync);
+        api.MapPut("/faults", SetAsync).AsAdminOperation();
+        api.MapDelete("/faults", ClearAsync).AsAdminOperation();
         return app;
     }
 

@@ -177,7 +177,7 @@
 
   function renderProviders() {
     const active = activeProvider();
-    const ordered = [...state.providers.values()].sort((a, b) => a.priority - b.priority || a.name.localeCompare(b.name));
+    const ordered = [...state.providers.values()].sort((a, b) => a.priority - b.priority); // stable: ties keep the chain's order
     $('providers-empty').hidden = ordered.length > 0;
     for (const model of ordered) {
       const card = cardFor(model.name);
