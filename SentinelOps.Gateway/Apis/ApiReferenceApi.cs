@@ -14,13 +14,14 @@ public static class ApiReferenceApi
         app.MapOpenApi(DocumentPattern);
 
         // Scalar serves its own script bundle from the package (embedded), so the reference works offline.
-        // No default fonts (they come from Scalar's CDN) and no hosted agent or MCP services.
+        // No default fonts (they come from Scalar's CDN), no hosted agent or MCP services, no toolbar of links to scalar.com.
         app.MapScalarApiReference("/docs", options => options
             .WithTitle("Sentinel-Ops API reference")
             .WithOpenApiRoutePattern(DocumentPattern)
             .DisableDefaultFonts()
             .DisableAgent()
-            .DisableMcp());
+            .DisableMcp()
+            .HideDeveloperTools());
         return app;
     }
 }
