@@ -150,6 +150,19 @@ internal static class OperationDocs
                     """,
                 [404] = UnknownProviderExample,
             }),
+        ["POST api/providers/probe"] = new(
+            "Check every provider's health now",
+            "Probes every provider at once (the Aspire dashboard's \"Probe all providers\" command) and answers with each one's "
+            + "status, keyed by name; each result is also published as a `provider_status` event." + AdminNote,
+            ResponseExamples: new Dictionary<int, string>
+            {
+                [200] = """
+                    {
+                      "primary": {"provider": "primary", "status": "healthy", "latency_ms": 41.2, "p95_latency_ms": 41.2, "success_rate_pct": 100, "checked_at": "2026-11-28T14:00:00Z", "error": null},
+                      "fallback": {"provider": "fallback", "status": "down", "latency_ms": null, "p95_latency_ms": null, "success_rate_pct": 0, "checked_at": "2026-11-28T14:00:00Z", "error": "HTTP 503"}
+                    }
+                    """,
+            }),
         ["GET api/incidents"] = new(
             "Recent incidents",
             "Outages, failovers and recoveries from the incident stream, newest first. `limit` (default 20) bounds the count; "
