@@ -50,13 +50,16 @@ var gateway = builder.AddProject<Projects.SentinelOps_Gateway>("gateway", launch
     .WithRedis(redis)
     .WithProviders(providers)
     .WithConfigurationSection(builder.Configuration.GetSection("Gateway"))
-    .WithHttpHealthCheck("/health")
-    .WithResetCircuitsCommand();
+    .WithConfigurationSection(builder.Configuration.GetSection("Monitor"))
+    .WithProbeAllCommand()
+    .WithResetCircuitsCommand()
+    .WithHttpHealthCheck("/health");
 
 var monitor = builder.AddProject<Projects.SentinelOps_Monitor>("monitor", launchProfileName: null)
     .WithHttpEndpoint(name: "http")
     .WithRedis(redis)
     .WithProviders(providers)
+    .WithConfigurationSection(builder.Configuration.GetSection("Monitor"))
     .WithHttpHealthCheck("/health");
 
 foreach (var simulator in simulators)

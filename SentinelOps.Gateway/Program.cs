@@ -6,12 +6,15 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
 builder.AddOperatorServices();
+builder.AddProviderProbes();
+builder.AddSystemEvents();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseStatusPage();
+app.UseWebSockets();
 app.MapDefaultEndpoints();
 app.MapChatApi();
 app.MapOpenAiApi();
@@ -19,5 +22,7 @@ app.MapProvidersApi();
 app.MapFaultsApi();
 app.MapCircuitsApi();
 app.MapApiReference();
+app.MapProbeApi();
+app.MapSystemEventsApi();
 
 app.Run();

@@ -1,36 +1,57 @@
-using StackExchange.Redis;
+using Microsoft.Extensions.Options;
+using SentinelOps.Monitor.Probing;
+using SentinelOps.Shared.Probing;
 
 namespace SentinelOps.Monitor;
 
-/// <summary>The monitor's background loop. For now it connects to Redis and reports that it did; probing comes next.</summary>
-internal sealed partial class MonitorWorker(IConnectionMultiplexer redis, TimeProvider timeProvider, ILogger<MonitorWorker> logger)
+/// <summary>Runs a <see cref="ProbeCycle"/> at start and then every <see cref="ProviderHealthOptions.HealthCheckInterval"/>.</summary>
+/// <remarks>
+/// A periodic timer keeps the cadence (a slow cycle delays the next tick rather than stacking cycles), and a cycle that
+/// throws is logged and the loop goes on: the monitor must outlive whatever it watches.
+/// </remarks>
+internal sealed partial class MonitorWorker(
+    ProbeCycle cycle, IOptions<ProviderHealthOptions> options, TimeProvider timeProvider, ILogger<MonitorWorker> logger)
     : BackgroundService
 {
-    private static readonly TimeSpan ReconnectDelay = TimeSpan.FromSeconds(2);
-
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Redis may still be starting, or restarting: the monitor waits for it rather than dying.
-        while (!stoppingToken.IsCancellationRequested)
+        var interval = options.Value.HealthCheckInterval;
+        LogStarted(interval.TotalSeconds, options.Value.EffectiveProbeTimeout.TotalSeconds);
+        using var timer = new PeriodicTimer(interval, timeProvider);
+        do
         {
             try
             {
-                var latency = await redis.GetDatabase().PingAsync();
-                LogConnected(string.Join(", ", redis.GetEndPoints().Select(e => e.ToString())), latency.TotalMilliseconds);
+                await cycle.RunAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
                 return;
             }
-            catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+            catch (Exception ex)
             {
-                LogRedisUnavailable(ex.Message);
-                await Task.Delay(ReconnectDelay, timeProvider, stoppingToken);
+                LogCycleFailed(ex);
             }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis is not reachable yet ({Reason}); retrying")]
-    private partial void LogRedisUnavailable(string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Monitor probing every provider every {IntervalSeconds} s (probe timeout {TimeoutSeconds} s)")]
+    private partial void LogStarted(double intervalSeconds, double timeoutSeconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Monitor connected to Redis at {Endpoints} (ping {LatencyMs:0.0} ms)")]
-    private partial void LogConnected(string endpoints, double latencyMs);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Probe cycle failed; the next one runs on schedule")]
+    private partial void LogCycleFailed(Exception exception);
 }

@@ -1,11 +1,9 @@
-using SentinelOps.Monitor;
+using SentinelOps.Monitor.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddRedisClient("redis");
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddHostedService<MonitorWorker>();
+builder.AddProviderMonitoring();
 
 var app = builder.Build();
 

@@ -17,4 +17,16 @@ public static class RedisKeys
 
     /// <summary>Hash of request counters, summed across gateway replicas.</summary>
     public const string Metrics = Prefix + "metrics";
+
+    /// <summary>
+    /// Prefix of the short-lived keys (<c>sentinel:incident_uid:&lt;client id&gt;</c> → stream id) that make storing an
+    /// incident write-once, so a retry after a lost reply does not store it twice.
+    /// </summary>
+    public const string IncidentUidPrefix = Prefix + "incident_uid:";
+
+    /// <summary>
+    /// Prefix of the short-lived keys (<c>sentinel:metrics_batch:&lt;batch id&gt;</c>) that make a counter flush
+    /// apply once, so a retry after a lost reply does not count twice.
+    /// </summary>
+    public const string MetricsBatchPrefix = Prefix + "metrics_batch:";
 }

@@ -1,0 +1,158 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.Options;
+using SentinelOps.Shared.Events;
+
+namespace SentinelOps.Gateway.Events;
+
+/// <summary>
+/// Serves one accepted WebSocket: a <c>system</c> greeting, then (when resuming) the incidents it missed, then live events
+/// until either side closes or the client is dropped.
+/// </summary>
+/// <remarks>
+/// The resume seam: the client is registered with the hub <em>before</em> the backlog is read, so an incident stored while
+/// the backlog is being read is either in the backlog or queued live (no gap); live incidents whose id is not after the
+/// last one sent from the backlog are skipped (no duplicate).
+/// </remarks>
+internal sealed partial class SystemEventsConnection(
+    SystemEventsHub hub,
+    IIncidentBacklog backlog,
+    IOptions<SystemEventsOptions> options,
+    TimeProvider timeProvider,
+    ILogger<SystemEventsConnection> logger)
+{
+    /// <summary>Runs the connection to its end. <paramref name="client"/> is registered with the hub already; this unregisters it.</summary>
+    public async Task RunAsync(WebSocket socket, SystemEventsClient client, string? lastEventId, CancellationToken aborted)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, client.Dropped);
+        var receiving = ReceiveUntilClosedAsync(socket, client, stop.Token);
+        try
+        {
+            LogConnected(client.Id, hub.Count, lastEventId);
+            await SendAsync(socket, System("connected", lastEventId), stop.Token);
+
+            StreamId? resumedUpTo = null;
+            if (lastEventId is not null)
+            {
+                var missed = await backlog.ReadAfterAsync(lastEventId, options.Value.MaxResumedIncidents, stop.Token);
+                foreach (var incident in missed)
+                {
+                    await SendAsync(socket, EncodedEvent.FromIncident(incident), stop.Token);
+                    if (StreamId.TryParse(incident.Id, out var sent))
+                    {
+                        resumedUpTo = sent;
+                    }
+                }
+
+                LogResumed(client.Id, missed.Count, lastEventId);
+            }
+
+            await foreach (var message in client.Queue.ReadAllAsync(stop.Token))
+            {
+                if (resumedUpTo is { } upTo && message.EventType == EventTypes.Incident
+                    && StreamId.TryParse(message.Id, out var id) && id <= upTo)
+                {
+                    continue; // sent from the backlog already
+                }
+
+                await SendAsync(socket, message, stop.Token);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Closed by the client, dropped, or the request aborted: said and done below.
+        }
+        catch (WebSocketException)
+        {
+            // The connection broke.
+        }
+        finally
+        {
+            hub.Disconnect(client);
+            await CloseAsync(socket, client);
+            await ObserveAsync(receiving);
+            LogDisconnected(client.Id, client.DropReason ?? "closed");
+            client.Dispose();
+        }
+    }
+
+    private EncodedEvent System(string message, string? lastEventId = null, string? reason = null) =>
+        EncodedEvent.Create(EventTypes.System, new SystemMessage(message, hub.Count, lastEventId, reason), timeProvider.GetUtcNow());
+
+    // Reads (and ignores) what the client sends, so its close frame is seen; a close ends the connection.
+    private static async Task ReceiveUntilClosedAsync(WebSocket socket, SystemEventsClient client, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[256];
+        try
+        {
+            while (socket.State == WebSocketState.Open)
+            {
+                var result = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+            // Dropped or broken: the sender handles it.
+        }
+
+        client.Drop("client_closed");
+    }
+
+    private async Task CloseAsync(WebSocket socket, SystemEventsClient client)
+    {
+        using var timeout = new CancellationTokenSource(options.Value.CloseTimeout, timeProvider);
+        try
+        {
+            var reason = client.DropReason;
+            if (socket.State == WebSocketState.Open && reason is not "client_closed")
+            {
+                // A disconnect the server decides is announced first (the queue is bypassed: it may be full).
+                await SendAsync(socket, System("disconnected", reason: reason ?? "server_closing"), timeout.Token);
+            }
+
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                var status = reason == SystemEventsHub.SlowClientReason ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure;
+                await socket.CloseOutputAsync(status, reason, timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            socket.Abort();
+        }
+    }
+
+    private static async Task ObserveAsync(Task receiving)
+    {
+        try
+        {
+            await receiving;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+            // Already handled by the receive loop.
+        }
+    }
+
+    private static ValueTask SendAsync(WebSocket socket, EncodedEvent message, CancellationToken cancellationToken) =>
+        socket.SendAsync(message.Utf8Json, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+
+    /// <summary>The <c>system</c> payload.</summary>
+    /// <param name="Message"><c>connected</c> or <c>disconnected</c>.</param>
+    /// <param name="Connections">Clients of this replica now.</param>
+    /// <param name="LastEventId">On connect: the id the client resumes after, if any.</param>
+    /// <param name="Reason">On disconnect: why (<c>slow_client</c>, <c>server_closing</c>).</param>
+    internal sealed record SystemMessage(string Message, int Connections, string? LastEventId = null, string? Reason = null);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WebSocket client {ClientId} connected ({Connections} now), resuming after {LastEventId}")]
+    private partial void LogConnected(long clientId, int connections, string? lastEventId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WebSocket client {ClientId} resumed with {Count} missed incident(s) after {LastEventId}")]
+    private partial void LogResumed(long clientId, int count, string lastEventId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WebSocket client {ClientId} disconnected ({Reason})")]
+    private partial void LogDisconnected(long clientId, string reason);
+}

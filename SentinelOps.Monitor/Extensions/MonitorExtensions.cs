@@ -1,0 +1,34 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SentinelOps.Monitor.Health;
+using SentinelOps.Monitor.Probing;
+using SentinelOps.Shared.Probing;
+using SentinelOps.Shared.Providers;
+
+namespace SentinelOps.Monitor.Extensions;
+
+/// <summary>Registers the monitor: the provider list, the prober, the probe cycle and its loop, and the health check that watches the loop.</summary>
+internal static class MonitorExtensions
+{
+    public static IHostApplicationBuilder AddProviderMonitoring(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ProvidersOptions>()
+            .Bind(builder.Configuration)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<ProviderHealthOptions>()
+            .BindConfiguration(ProviderHealthOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddSentinelEvents();
+        builder.Services.AddProviderProber();
+
+        builder.Services.AddSingleton<ProbeCycleClock>();
+        builder.Services.AddSingleton<ProbeCycle>();
+        builder.Services.TryAddSingleton<IMetricsPayloadSource, NoMetricsPayloadSource>();
+        builder.Services.AddHostedService<MonitorWorker>();
+        builder.Services.AddHealthChecks().AddCheck<ProbingHealthCheck>("probing");
+        return builder;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+namespace SentinelOps.Tests.TestDoubles;
+
+/// <summary>
+/// A real <c>redis-server</c> process on a loopback port of this worktree's range (9300–9349), with append-only
+/// persistence in a temporary directory, so a test can stop it and start it again with its data.
+/// </summary>
+internal sealed class RedisServer : IAsyncDisposable
+{
+    private const int FirstPort = 9300;
+    private const int LastPort = 9349;
+    private static readonly Lock PortGate = new();
+    private static int s_nextPort = FirstPort;
+
+    private readonly string _directory;
+    private Process? _process;
+
+    private RedisServer(int port, string directory)
+    {
+        Port = port;
+        _directory = directory;
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public static async Task<RedisServer> StartAsync()
+    {
+        var directory = Directory.CreateTempSubdirectory("sentinel-redis-test-").FullName;
+        var server = new RedisServer(NextFreePort(), directory);
+        await server.StartAgainAsync();
+        return server;
+    }
+
+    /// <summary>Starts the process (again), on the same port and data directory, and waits until it answers.</summary>
+    public async Task StartAgainAsync()
+    {
+        _process = Process.Start(new ProcessStartInfo("redis-server",
+            ["--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", _directory, "--save", "", "--appendonly", "yes", "--appendfsync", "always"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            try
+            {
+                await using var connection = await ConnectionMultiplexer.ConnectAsync($"{ConnectionString},connectTimeout=1000");
+                await connection.GetDatabase().PingAsync();
+                return;
+            }
+            catch (RedisConnectionException) when (!deadline.IsCancellationRequested)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>Stops the process as an operator would (SIGTERM), and waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await _process.WaitForExitAsync(deadline.Token);
+        _process.Dispose();
+        _process = null;
+    }
+
+    public Task<ConnectionMultiplexer> ConnectAsync() => ConnectionMultiplexer.ConnectAsync(ConnectionString);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static int NextFreePort()
+    {
+        lock (PortGate)
+        {
+            for (var tries = 0; tries <= LastPort - FirstPort; tries++)
+            {
+                var port = s_nextPort;
+                s_nextPort = port == LastPort ? FirstPort : port + 1;
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    return port;
+                }
+                catch (SocketException)
+                {
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"No free port in {FirstPort}-{LastPort}.");
+    }
+}
