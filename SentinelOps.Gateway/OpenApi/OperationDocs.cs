@@ -240,6 +240,12 @@ internal static class OperationDocs
             "Upgrade to a WebSocket. Each message is `{\"event_type\", \"payload\", \"timestamp\", \"id\"}` with event types "
             + "`provider_status`, `incident`, `metrics`, `heartbeat` (every 30 s) and `system`. Reconnect with "
             + "`?last_event_id=<id>` to receive the incidents missed meanwhile; browsers authenticate with `?ticket=` from "
-            + "`POST /api/auth/ws-ticket`."),
+            + "`POST /api/auth/ws-ticket`.",
+            ResponseExamples: new Dictionary<int, string>
+            {
+                [101] = """
+                    {"event_type": "incident", "payload": {"id": "1764338400000-0", "type": "provider_down", "provider": "primary", "timestamp": "2026-11-28T14:00:00Z", "detail": "3 probes failed: HTTP 503", "trace_id": null}, "timestamp": "2026-11-28T14:00:00Z", "id": "1764338400000-0"}
+                    """,
+            }),
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 }

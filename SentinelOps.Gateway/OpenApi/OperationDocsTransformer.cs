@@ -95,6 +95,7 @@ internal sealed class OperationDocsTransformer : IOpenApiOperationTransformer
 
     private static string ReasonOf(int status) => status switch
     {
+        101 => "Switching Protocols: the WebSocket then carries one JSON message per event, like this example.",
         200 => "OK",
         400 => "The request is invalid; `errors` names each bad field.",
         404 => "Not found.",
