@@ -179,6 +179,7 @@
     const active = activeProvider();
     const ordered = [...state.providers.values()].sort((a, b) => a.priority - b.priority); // stable: ties keep the chain's order
     $('providers-empty').hidden = ordered.length > 0;
+    $('metric-active').textContent = active ?? '–';
     for (const model of ordered) {
       const card = cardFor(model.name);
       $('providers').append(card); // keeps priority order
