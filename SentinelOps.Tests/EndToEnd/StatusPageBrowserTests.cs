@@ -68,6 +68,10 @@ public sealed class StatusPageBrowserTests(SentinelAppFixture fixture, ITestOutp
         await SaveScreenshotAsync(page, "status-page-phone.png");
         await page.SetViewportSizeAsync(1280, 900);
 
+        // Probe: an on-demand health check, its result shown at once.
+        await fallback.Locator("button.probe").ClickAsync();
+        await Expect(page.Locator("#toast")).ToContainTextAsync("fallback: healthy", new() { Timeout = LoadTimeout });
+
         // The admin button on the simulated primary: PUT /api/providers/primary/faults through the gateway.
         await primary.Locator("button.outage").ClickAsync();
         await Expect(primary.Locator(".fault")).ToContainTextAsync("error_503");
