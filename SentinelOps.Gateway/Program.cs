@@ -22,6 +22,7 @@ app.MapProvidersApi();
 app.MapFaultsApi();
 app.MapCircuitsApi();
 app.MapApiReference();
+app.MapGatewayEventsApis();
 app.MapProbeApi();
 app.MapSystemEventsApi();
 

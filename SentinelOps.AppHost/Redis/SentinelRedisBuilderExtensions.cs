@@ -38,22 +38,35 @@ internal static class SentinelRedisBuilderExtensions
 
     private static RedisResources AddRedisServerExecutable(this IDistributedApplicationBuilder builder, string name, string redisServer)
     {
-        var dataDirectory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "sentinel-ops-redis")).FullName;
+        // One data directory per AppHost run: the incident log survives a restart of redis-server (append-only file),
+        // and parallel AppHosts on one machine never share files.
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "sentinel-ops-redis", $"{Environment.ProcessId}");
+        if (Directory.Exists(dataDirectory))
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+
+        Directory.CreateDirectory(dataDirectory);
         var server = builder.AddExecutable($"{name}-server", redisServer, dataDirectory)
             .WithEndpoint(name: "tcp", scheme: "tcp");
         var endpoint = server.GetEndpoint("tcp");
 
-        // Ephemeral like the default container: no snapshots, no AOF; loopback only.
+        // Loopback only; no snapshots, but an append-only file (fsync on every write; the writes are few), so stopping and starting
+        // redis-server from the dashboard keeps the incidents and counters, as a durable log should.
         server.WithArgs(context =>
         {
             context.Args.Add("--port");
             context.Args.Add(endpoint.Property(EndpointProperty.TargetPort));
             context.Args.Add("--bind");
             context.Args.Add("127.0.0.1");
+            context.Args.Add("--dir");
+            context.Args.Add(dataDirectory);
             context.Args.Add("--save");
             context.Args.Add(string.Empty);
             context.Args.Add("--appendonly");
-            context.Args.Add("no");
+            context.Args.Add("yes");
+            context.Args.Add("--appendfsync");
+            context.Args.Add("always");
         });
 
         var healthCheckName = $"{name}-server-ping";

@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SentinelOps.Gateway.ChatClients;
+using SentinelOps.Gateway.Events;
 using SentinelOps.Gateway.Health;
 using SentinelOps.Gateway.Providers;
 using SentinelOps.Shared.Providers;
@@ -36,11 +37,13 @@ internal static class Extensions
 #pragma warning restore EXTEXP0001
 
         builder.Services.AddSingleton<ProviderChain>();
+        builder.AddGatewayEvents();
         builder.Services.AddChatClient(services => new ProviderFailoverChatClient(
             services.GetRequiredService<ProviderChain>().Providers,
             services.GetRequiredService<IOptions<GatewayOptions>>().Value.RequestTimeout,
             services.GetRequiredService<TimeProvider>(),
-            services.GetService<ILogger<ProviderFailoverChatClient>>()));
+            services.GetService<ILogger<ProviderFailoverChatClient>>()))
+            .UseRequestMetrics();
 
         return builder;
     }

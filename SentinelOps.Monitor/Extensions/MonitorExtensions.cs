@@ -26,7 +26,9 @@ internal static class MonitorExtensions
 
         builder.Services.AddSingleton<ProbeCycleClock>();
         builder.Services.AddSingleton<ProbeCycle>();
-        builder.Services.TryAddSingleton<IMetricsPayloadSource, NoMetricsPayloadSource>();
+        builder.Services.AddSingleton<LastKnownStatusReader>();
+        builder.Services.TryAddSingleton<IMetricsPayloadSource>(services => ActivatorUtilities.CreateInstance<RedisMetricsPayloadSource>(
+            services, new Lazy<ProbeCycle>(services.GetRequiredService<ProbeCycle>)));
         builder.Services.AddHostedService<MonitorWorker>();
         builder.Services.AddHealthChecks().AddCheck<ProbingHealthCheck>("probing");
         return builder;

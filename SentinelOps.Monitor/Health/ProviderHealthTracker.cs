@@ -22,6 +22,9 @@ internal sealed class ProviderHealthTracker(ProviderOptions provider, ProviderHe
     /// <summary>Its status after the latest probe; <see langword="null"/> before the first.</summary>
     public ProviderHealth? Status { get; private set; }
 
+    /// <summary>Starts from a status reported before this process started (by an earlier monitor), if there is none yet.</summary>
+    public void Resume(ProviderHealth lastReported) => Status ??= lastReported;
+
     /// <summary>Takes in one probe's result, reclassifies the provider and says which incidents the change records.</summary>
     public ProviderHealthUpdate Update(ProbeResult result)
     {

@@ -45,9 +45,24 @@ internal sealed partial class ProbeCycle
         _trackers = providers.Value.InPriorityOrder.Select(p => new ProviderHealthTracker(p, policy, _options)).ToArray();
     }
 
+    /// <summary>The providers' names, in priority order.</summary>
+    public IEnumerable<string> Providers => _trackers.Select(t => t.Provider.Name);
+
     /// <summary>The providers' current health, in priority order (no entry before a provider's first probe).</summary>
     public IReadOnlyDictionary<string, ProviderHealth> Statuses =>
         _trackers.Where(t => t.Status is not null).ToDictionary(t => t.Provider.Name, t => t.Status!.Value);
+
+    /// <summary>Starts each provider from its last reported status (before the first cycle).</summary>
+    public void Resume(IReadOnlyDictionary<string, ProviderHealth> lastReported)
+    {
+        foreach (var tracker in _trackers)
+        {
+            if (lastReported.TryGetValue(tracker.Provider.Name, out var status))
+            {
+                tracker.Resume(status);
+            }
+        }
+    }
 
     /// <summary>Probes every provider once and reports the results.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)

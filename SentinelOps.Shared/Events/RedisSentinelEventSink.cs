@@ -85,6 +85,7 @@ public sealed partial class RedisSentinelEventSink : BackgroundService, ISentine
     {
         ArgumentNullException.ThrowIfNull(incident);
         var uid = string.IsNullOrEmpty(incident.Id) ? Guid.NewGuid().ToString("N") : incident.Id;
+        LogIncidentRecorded(IncidentTypeNames.ToName(incident.Type), incident.Provider, incident.Detail, uid);
         // Logged on the first drop and every 1000th after, so a long outage does not flood the log.
         if (_outbox.Enqueue(new PendingIncident(uid, incident)) is { } dropped && _outbox.Dropped % 1000 == 1)
         {
@@ -259,7 +260,10 @@ public sealed partial class RedisSentinelEventSink : BackgroundService, ISentine
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis is available for events again; outbox flushed")]
     private partial void LogRedisAvailable();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {Type} ({Provider}) stored as {StreamId} (new: {StoredNow})")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {Type} recorded for {Provider}: {Detail} (uid {Uid})")]
+    private partial void LogIncidentRecorded(string type, string? provider, string detail, string uid);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Incident {Type} ({Provider}) stored as {StreamId} (new: {StoredNow})")]
     private partial void LogIncidentStored(string type, string? provider, string streamId, bool storedNow);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Incident outbox full ({Capacity}): dropping the oldest waiting incidents ({Dropped} so far; this one {Type} {Uid})")]

@@ -19,6 +19,8 @@ public sealed class SentinelAppFixture : IAsyncLifetime
     public static readonly TimeSpan MaxBreakDuration = TimeSpan.FromSeconds(4);
     public static readonly TimeSpan TimeToFirstToken = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
@@ -33,6 +35,8 @@ public sealed class SentinelAppFixture : IAsyncLifetime
                 $"--Gateway:CircuitBreaker:MaxBreakDuration={MaxBreakDuration}",
                 $"--Gateway:Timeouts:TimeToFirstToken={TimeToFirstToken}",
                 $"--Gateway:Timeouts:Attempt={AttemptTimeout}",
+                $"--Monitor:HealthCheckInterval={ProbeInterval}",
+                $"--Gateway:Events:HeartbeatInterval={HeartbeatInterval}",
             ],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
@@ -45,6 +49,10 @@ public sealed class SentinelAppFixture : IAsyncLifetime
     }
 
     public HttpClient CreateGatewayClient() => App.CreateHttpClient("gateway", "http");
+
+    /// <summary>A real WebSocket client on the gateway's <c>/ws/system-events</c>, optionally resuming after <paramref name="lastEventId"/>.</summary>
+    public Task<TestDoubles.EventStreamClient> ConnectEventsAsync(string? lastEventId = null) =>
+        TestDoubles.EventStreamClient.ConnectAsync(App.GetEndpoint("gateway", "http"), lastEventId);
 
     public HttpClient CreateSimulatorClient(string simulator) => App.CreateHttpClient(simulator, "http");
 

@@ -31,13 +31,25 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        var directory = Directory.CreateTempSubdirectory("sentinel-redis-test-").FullName;
-        var server = new RedisServer(NextFreePort(), directory);
-        await server.StartAgainAsync();
-        return server;
+        // Another process may take the port between the check and redis-server's bind: then try the next one.
+        for (var attempt = 0; ; attempt++)
+        {
+            var directory = Directory.CreateTempSubdirectory("sentinel-redis-test-").FullName;
+            var server = new RedisServer(NextFreePort(), directory);
+            try
+            {
+                await server.StartAgainAsync();
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < 5)
+            {
+                await server.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>Starts the process (again), on the same port and data directory, and waits until it answers.</summary>
+    /// <exception cref="InvalidOperationException">The port is served by another redis-server than the one started.</exception>
     public async Task StartAgainAsync()
     {
         _process = Process.Start(new ProcessStartInfo("redis-server",
@@ -51,10 +63,23 @@ internal sealed class RedisServer : IAsyncDisposable
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         while (true)
         {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"redis-server exited at start (port {Port} taken?).");
+            }
+
             try
             {
                 await using var connection = await ConnectionMultiplexer.ConnectAsync($"{ConnectionString},connectTimeout=1000");
                 await connection.GetDatabase().PingAsync();
+
+                // Make sure the server answering is ours, not one another test run left on this port.
+                var info = (string?)await connection.GetDatabase().ExecuteAsync("INFO", "server");
+                if (info is null || !info.Contains($"process_id:{_process.Id}\r\n", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"Port {Port} is served by another redis-server.");
+                }
+
                 return;
             }
             catch (RedisConnectionException) when (!deadline.IsCancellationRequested)

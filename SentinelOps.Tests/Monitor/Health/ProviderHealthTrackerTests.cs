@@ -96,6 +96,27 @@ public sealed class ProviderHealthTrackerTests
         Assert.Equal(IncidentType.ProviderRecovered, Assert.Single(update!.Incidents).Type);
     }
 
+    [Fact]
+    public void ResumedAsDown_StillDown_RecordsNothingNew_ThenRecovers()
+    {
+        var tracker = Create();
+        tracker.Resume(ProviderHealth.Down);
+
+        Assert.Empty(tracker.Update(Failed()).Incidents);
+        Assert.Equal(IncidentType.ProviderRecovered, Assert.Single(tracker.Update(Ok(10)).Incidents).Type);
+    }
+
+    [Fact]
+    public void Resume_DoesNotOverrideWhatThisProcessHasSeen()
+    {
+        var tracker = Create();
+        tracker.Update(Ok(10));
+
+        tracker.Resume(ProviderHealth.Down);
+
+        Assert.Equal(ProviderHealth.Healthy, tracker.Status);
+    }
+
     private static ProviderHealthTracker Create(ProviderHealthOptions? options = null)
     {
         options ??= new ProviderHealthOptions();

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SentinelOps.Monitor;
 using SentinelOps.Monitor.Probing;
 using SentinelOps.Shared.Events;
+using SentinelOps.Shared.Metrics;
 using SentinelOps.Shared.Probing;
 using SentinelOps.Shared.Providers;
 using SentinelOps.Shared.Telemetry;
@@ -37,7 +39,7 @@ public sealed class ProbeCycleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task HealthyCycle_PublishesEachProvidersStatus_StoresIt_ThenMetrics_AndNoIncident()
+    public async Task HealthyCycle_PublishesEachProvidersStatus_ThenMetrics_AndNoIncident()
     {
         using var http = new HttpClient();
         var clock = new ProbeCycleClock(TimeProvider.System);
@@ -90,7 +92,12 @@ public sealed class ProbeCycleTests : IAsyncLifetime
         var clock = new ProbeCycleClock(time);
         var interval = TimeSpan.FromSeconds(15);
         var options = MsOptions.Create(new ProviderHealthOptions { HealthCheckInterval = interval });
-        using var worker = new MonitorWorker(CreateCycle(http, clock, options.Value), options, time, NullLogger<MonitorWorker>.Instance);
+        using var worker = new MonitorWorker(
+            CreateCycle(http, clock, options.Value),
+            new LastKnownStatusReader(new ServiceCollection().BuildServiceProvider(), NullLogger<LastKnownStatusReader>.Instance),
+            options,
+            time,
+            NullLogger<MonitorWorker>.Instance);
 
         await worker.StartAsync(CancellationToken.None);
         await FakeTime.WaitUntilAsync(() => clock.Cycles == 1);
@@ -104,6 +111,65 @@ public sealed class ProbeCycleTests : IAsyncLifetime
         await FakeTime.WaitUntilAsync(() => clock.Cycles == 2);
 
         await worker.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task RestartedMonitor_CarriesOnFromTheLastReportedStatus()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await redis.ConnectAsync();
+        var db = connection.GetDatabase();
+        await db.HashSetAsync(RedisKeys.ProviderStatus, "primary", """{"provider":"primary","status":"down","latency_ms":null,"p95_latency_ms":null,"success_rate_pct":0,"checked_at":"2026-11-28T12:00:00+00:00","error":"HTTP 503 (Service Unavailable)"}""");
+        await db.HashSetAsync(RedisKeys.ProviderStatus, "fallback", "not json");
+        var services = new ServiceCollection().AddSingleton<StackExchange.Redis.IConnectionMultiplexer>(connection).BuildServiceProvider();
+        using var http = new HttpClient();
+        var cycle = CreateCycle(http, new ProbeCycleClock(TimeProvider.System));
+
+        var lastKnown = await new LastKnownStatusReader(services, NullLogger<LastKnownStatusReader>.Instance).ReadAsync(CancellationToken.None);
+        cycle.Resume(lastKnown);
+        await cycle.RunAsync(CancellationToken.None);
+
+        Assert.Equal(ProviderHealth.Down, Assert.Single(lastKnown).Value);
+        // The primary was down when the last monitor stopped and answers now: the gateways hear it recovered.
+        Assert.Equal([(IncidentType.ProviderRecovered, "primary")], _events.Incidents.Select(i => (i.Type, i.Provider)));
+    }
+
+    [Fact]
+    public async Task NoRedis_StartsFromNoState()
+    {
+        var lastKnown = await new LastKnownStatusReader(new ServiceCollection().BuildServiceProvider(), NullLogger<LastKnownStatusReader>.Instance)
+            .ReadAsync(CancellationToken.None);
+
+        Assert.Empty(lastKnown);
+    }
+
+    [Fact]
+    public async Task MetricsPayload_IsTheGatewaysTotals_WithTheFirstProviderNotDownAsActive()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var connection = await redis.ConnectAsync();
+        await connection.GetDatabase().HashSetAsync(RedisKeys.Metrics, [
+            new(RequestMetricsFields.TotalRequests, 7),
+            new(RequestMetricsFields.TotalSuccesses, 6),
+            new(RequestMetricsFields.TotalFailures, 1),
+            new(RequestMetricsFields.TotalFailovers, 2),
+        ]);
+        var services = new ServiceCollection().AddSingleton<StackExchange.Redis.IConnectionMultiplexer>(connection).BuildServiceProvider();
+        using var http = new HttpClient();
+        var cycle = CreateCycle(http, new ProbeCycleClock(TimeProvider.System));
+        var source = new RedisMetricsPayloadSource(services, new Lazy<ProbeCycle>(cycle), TimeProvider.System, NullLogger<RedisMetricsPayloadSource>.Instance);
+        await _primary.SetFaultAsync(new { mode = "error_503" });
+        await cycle.RunAsync(CancellationToken.None);
+
+        var report = Assert.IsType<MetricsReport>(await source.ReadAsync(CancellationToken.None));
+
+        Assert.Equal(7, report.TotalRequests);
+        Assert.Equal(6, report.TotalSuccesses);
+        Assert.Equal(1, report.TotalFailures);
+        Assert.Equal(2, report.TotalFailovers);
+        Assert.Equal("fallback", report.ActiveProvider);
+        var none = new RedisMetricsPayloadSource(new ServiceCollection().BuildServiceProvider(), new Lazy<ProbeCycle>(cycle), TimeProvider.System, NullLogger<RedisMetricsPayloadSource>.Instance);
+        Assert.Null(await none.ReadAsync(CancellationToken.None));
     }
 
     private ProbeCycle CreateCycle(HttpClient http, ProbeCycleClock clock, ProviderHealthOptions? options = null)

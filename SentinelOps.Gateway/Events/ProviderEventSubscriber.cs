@@ -1,0 +1,206 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using SentinelOps.Gateway.Health;
+using SentinelOps.Gateway.Providers;
+using SentinelOps.Shared.Events;
+using SentinelOps.Shared.Json;
+using StackExchange.Redis;
+
+namespace SentinelOps.Gateway.Events;
+
+/// <summary>
+/// Lets the monitor's findings steer this replica's circuits: a <c>provider_down</c> incident isolates the provider's
+/// circuit at once (no client request is spent finding out), <c>provider_recovered</c> closes it (traffic returns
+/// without waiting out a break).
+/// </summary>
+/// <remarks>
+/// <para>Pub/sub is at most once, so missed messages are made up for: on every (re)connection the latest reports in the
+/// <c>sentinel:provider_status</c> hash are applied, and each live <c>provider_status</c> report is applied too — a
+/// <c>down</c> report isolates; a <c>healthy</c> or <c>degraded</c> one closes a circuit only if the monitor isolated
+/// it. Reports older than <see cref="GatewayEventsOptions.ProviderStatusMaxAge"/> (a stopped monitor) are ignored.</para>
+/// <para>Never blocks a request: messages are handled on StackExchange.Redis' subscription thread.</para>
+/// </remarks>
+internal sealed partial class ProviderEventSubscriber(
+    IServiceProvider services,
+    ProviderChain chain,
+    IOptions<GatewayEventsOptions> options,
+    TimeProvider timeProvider,
+    ILogger<ProviderEventSubscriber> logger) : BackgroundService
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    // Providers this replica isolated because the monitor said so; only these does a healthy report close.
+    private readonly HashSet<string> _isolatedByMonitor = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        if (services.GetService<IConnectionMultiplexer>() is not { } redis)
+        {
+            return;
+        }
+
+        redis.ConnectionRestored += (_, e) =>
+        {
+            if (e.ConnectionType == ConnectionType.Interactive)
+            {
+                _ = ApplyLatestReportsAsync(redis);
+            }
+        };
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.Events), (_, message) => Handle(message));
+                LogSubscribed(RedisKeys.Events);
+                break;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                await Task.Delay(RetryDelay, timeProvider, stoppingToken);
+            }
+        }
+
+        await ApplyLatestReportsAsync(redis);
+    }
+
+    /// <summary>Applies one message from the events channel.</summary>
+    internal void Handle(RedisValue message)
+    {
+        SentinelEvent? envelope;
+        try
+        {
+            envelope = JsonSerializer.Deserialize<SentinelEvent>(message.ToString(), SentinelJson.Options);
+            if (envelope is null)
+            {
+                return;
+            }
+
+            switch (envelope.EventType)
+            {
+                case EventTypes.Incident:
+                    var incident = envelope.Payload.Deserialize<Incident>(SentinelJson.Options);
+                    if (incident?.Provider is { } provider && incident.Source != "gateway")
+                    {
+                        if (incident.Type == IncidentType.ProviderDown)
+                        {
+                            Isolate(provider, "monitor reported provider_down");
+                        }
+                        else if (incident.Type == IncidentType.ProviderRecovered)
+                        {
+                            Close(provider, "monitor reported provider_recovered", onlyIfIsolatedByMonitor: false);
+                        }
+                    }
+
+                    break;
+                case EventTypes.ProviderStatus:
+                    Apply(envelope.Payload.Deserialize<ProviderStatusReport>(SentinelJson.Options));
+                    break;
+            }
+        }
+        catch (JsonException ex)
+        {
+            LogMalformed(ex.Message);
+        }
+    }
+
+    private async Task ApplyLatestReportsAsync(IConnectionMultiplexer redis)
+    {
+        try
+        {
+            foreach (var entry in await redis.GetDatabase().HashGetAllAsync(RedisKeys.ProviderStatus))
+            {
+                try
+                {
+                    Apply(JsonSerializer.Deserialize<ProviderStatusReport>(entry.Value.ToString(), SentinelJson.Options));
+                }
+                catch (JsonException ex)
+                {
+                    LogMalformed(ex.Message);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The next reconnection tries again; live reports keep flowing meanwhile.
+        }
+    }
+
+    private void Apply(ProviderStatusReport? report)
+    {
+        if (report is null || timeProvider.GetUtcNow() - report.CheckedAt > options.Value.ProviderStatusMaxAge)
+        {
+            return;
+        }
+
+        if (report.Status == ProviderHealth.Down)
+        {
+            Isolate(report.Provider, "monitor reports the provider down");
+        }
+        else
+        {
+            Close(report.Provider, $"monitor reports the provider {(report.Status == ProviderHealth.Healthy ? "healthy" : "degraded")}", onlyIfIsolatedByMonitor: true);
+        }
+    }
+
+    private void Isolate(string provider, string reason)
+    {
+        if (chain.Find(provider)?.Breaker is not { } breaker)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (breaker.State == CircuitState.Isolated)
+            {
+                return;
+            }
+
+            _isolatedByMonitor.Add(breaker.Provider);
+        }
+
+        LogIsolating(breaker.Provider, reason);
+        breaker.Isolate(reason);
+    }
+
+    private void Close(string provider, string reason, bool onlyIfIsolatedByMonitor)
+    {
+        if (chain.Find(provider)?.Breaker is not { } breaker)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            var isolatedByMonitor = _isolatedByMonitor.Remove(breaker.Provider);
+            if (onlyIfIsolatedByMonitor && !isolatedByMonitor)
+            {
+                return;
+            }
+
+            if (breaker.State == CircuitState.Closed)
+            {
+                return;
+            }
+        }
+
+        LogClosing(breaker.Provider, reason);
+        breaker.Close(reason);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Subscribed to {Channel}: monitor reports now steer the circuits")]
+    private partial void LogSubscribed(string channel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Isolating the circuit of {Provider}: {Reason}")]
+    private partial void LogIsolating(string provider, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closing the circuit of {Provider}: {Reason}")]
+    private partial void LogClosing(string provider, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring a malformed event: {Error}")]
+    private partial void LogMalformed(string error);
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics.Metrics;
+using SentinelOps.Gateway.Health;
+using SentinelOps.Gateway.Providers;
+using SentinelOps.Shared.Events;
+
+namespace SentinelOps.Gateway.Metrics;
+
+/// <summary>
+/// The gateway's instruments, on the <c>SentinelOps.Gateway</c> meter (exported by ServiceDefaults, shown in the Aspire dashboard):
+/// <list type="bullet">
+/// <item><c>sentinel.gateway.requests</c>: chat requests by <c>provider</c> (that answered, or <c>none</c>) and <c>outcome</c> (<c>success</c>, <c>failure</c>, <c>cancelled</c>).</item>
+/// <item><c>sentinel.gateway.request.duration</c>: their duration in seconds, same tags.</item>
+/// <item><c>sentinel.gateway.failovers</c>: requests answered after another provider failed, by <c>from</c> (first failed) and <c>to</c> (answered).</item>
+/// <item><c>sentinel.gateway.circuit.state</c>: per <c>provider</c>, 0 closed, 1 half-open, 2 open, 3 isolated.</item>
+/// <item><c>sentinel.events.outbox.pending</c> and <c>sentinel.events.incidents.dropped</c>: incidents waiting for Redis, and dropped from a full outbox.</item>
+/// </list>
+/// </summary>
+public sealed class GatewayTelemetry
+{
+    /// <summary>The meter's name.</summary>
+    public const string MeterName = "SentinelOps.Gateway";
+
+    private readonly Counter<long> _requests;
+    private readonly Histogram<double> _duration;
+    private readonly Counter<long> _failovers;
+
+    private readonly Meter _meter;
+
+    /// <summary>Creates the counters and the histogram; the gauges start with <see cref="Observe"/>.</summary>
+    public GatewayTelemetry(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        _meter = meterFactory.Create(MeterName);
+        _requests = _meter.CreateCounter<long>("sentinel.gateway.requests", unit: "{request}", description: "Chat requests, by answering provider and outcome.");
+        _duration = _meter.CreateHistogram(
+            "sentinel.gateway.request.duration",
+            unit: "s",
+            description: "Duration of chat requests, failovers included.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
+        _failovers = _meter.CreateCounter<long>("sentinel.gateway.failovers", unit: "{request}", description: "Requests answered after another provider failed.");
+    }
+
+    /// <summary>Adds the gauges that observe <paramref name="chain"/>'s breakers and <paramref name="sink"/>'s outbox.</summary>
+    public GatewayTelemetry Observe(ProviderChain chain, RedisSentinelEventSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        ArgumentNullException.ThrowIfNull(sink);
+        _meter.CreateObservableGauge(
+            "sentinel.gateway.circuit.state",
+            () => chain.Providers
+                .Where(p => p.Breaker is not null)
+                .Select(p => new Measurement<int>(StateValue(p.Breaker!.State), new KeyValuePair<string, object?>("provider", p.Name))),
+            description: "Circuit state per provider: 0 closed, 1 half-open, 2 open, 3 isolated.");
+        _meter.CreateObservableGauge("sentinel.events.outbox.pending", () => sink.PendingIncidents, unit: "{incident}", description: "Incidents waiting for Redis.");
+        _meter.CreateObservableCounter("sentinel.events.incidents.dropped", () => sink.DroppedIncidents, unit: "{incident}", description: "Incidents dropped from a full outbox.");
+        return this;
+    }
+
+    /// <summary>Records one finished chat request.</summary>
+    public void RecordRequest(string provider, string outcome, TimeSpan duration)
+    {
+        var providerTag = new KeyValuePair<string, object?>("provider", provider);
+        var outcomeTag = new KeyValuePair<string, object?>("outcome", outcome);
+        _requests.Add(1, providerTag, outcomeTag);
+        _duration.Record(duration.TotalSeconds, providerTag, outcomeTag);
+    }
+
+    /// <summary>Records a failover from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    public void RecordFailover(string from, string to) =>
+        _failovers.Add(1, new KeyValuePair<string, object?>("from", from), new KeyValuePair<string, object?>("to", to));
+
+    private static int StateValue(CircuitState state) => state switch
+    {
+        CircuitState.Closed => 0,
+        CircuitState.HalfOpen => 1,
+        CircuitState.Open => 2,
+        _ => 3,
+    };
+}
