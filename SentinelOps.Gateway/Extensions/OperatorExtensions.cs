@@ -18,7 +18,7 @@ internal static class OperatorExtensions
         // A simulator answers at once or is down: no retries (an operator sees the failure and can press again), and a
         // short timeout keeps a dead one from holding the button.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental; it is the supported way to opt one client out of ConfigureHttpClientDefaults.
-        builder.Services.AddHttpClient(FaultsApi.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(5))
+        builder.Services.AddHttpClient(FaultsApi.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(10))
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         return builder;
