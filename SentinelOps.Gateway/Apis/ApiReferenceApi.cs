@@ -11,7 +11,9 @@ public static class ApiReferenceApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapApiReference(this IEndpointRouteBuilder app)
     {
-        app.MapOpenApi(DocumentPattern);
+        // Open even when client keys are configured: the description of the API is no secret, and people read it
+        // before they have a key.
+        app.MapOpenApi(DocumentPattern).AllowAnonymous();
 
         // Scalar serves its own script bundle from the package (embedded), so the reference works offline.
         // No default fonts (they come from Scalar's CDN), no hosted agent or MCP services, no toolbar of links to scalar.com.
@@ -21,7 +23,8 @@ public static class ApiReferenceApi
             .DisableDefaultFonts()
             .DisableAgent()
             .DisableMcp()
-            .HideDeveloperTools());
+            .HideDeveloperTools())
+            .AllowAnonymous();
         return app;
     }
 }
