@@ -165,27 +165,43 @@ internal static class OperationDocs
             }),
         ["GET api/incidents"] = new(
             "Recent incidents",
-            "Outages, failovers and recoveries from the incident stream, newest first. `limit` (default 20) bounds the count; "
+            "Outages, failovers and recoveries from the incident stream, newest first. `limit` (default 50) bounds the count; "
             + "`type` filters by incident type (`provider_down`, `provider_degraded`, `provider_recovered`, `failover_triggered`, "
-            + "`circuit_opened`, `circuit_half_open`, `circuit_closed`, `all_providers_down`).",
+            + "`circuit_opened`, `circuit_half_open`, `circuit_closed`, `all_providers_down`). An incident's `id` is usable as "
+            + "the WebSocket's `last_event_id`. 503 when the incident log (Redis) cannot be read.",
             ResponseExamples: new Dictionary<int, string>
             {
                 [200] = """
-                    [
-                      {"id": "1764338400000-0", "type": "failover_triggered", "provider": "primary", "timestamp": "2026-11-28T14:00:00Z",
-                       "detail": "primary failed (HTTP 503); fallback answered", "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736",
-                       "failover_chain": ["primary"], "source": "gateway"}
-                    ]
+                    {
+                      "incidents": [
+                        {"id": "1764338400000-0", "type": "failover_triggered", "provider": "primary", "timestamp": "2026-11-28T14:00:00Z",
+                         "detail": "primary failed (HTTP 503); fallback answered", "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736",
+                         "failover_chain": ["primary"], "source": "gateway"}
+                      ],
+                      "count": 1
+                    }
+                    """,
+                [400] = """
+                    {"type": "https://sentinel-ops.dev/problems/invalid-request", "title": "The request is invalid", "status": 400,
+                     "errors": {"limit": ["limit must be an integer from 1 to 500."]}}
                     """,
             }),
         ["GET api/metrics"] = new(
             "Headline metrics",
             "The seed's counters (requests, successes, failures, failovers, average latency, the provider answering now, "
-            + "uptime) plus latency percentiles and per-provider counts. The same body is published as the `metrics` event.",
+            + "uptime), then cancelled requests, latency percentiles of successful requests and per-provider counts. Totals are "
+            + "summed across gateway replicas (through Redis); `redis_available: false` means only this replica's counts are shown. "
+            + "The same body is published as the `metrics` event.",
             ResponseExamples: new Dictionary<int, string>
             {
                 [200] = """
-                    {"total_requests": 1042, "total_successes": 1038, "total_failures": 4, "total_failovers": 2, "avg_latency_ms": 523.1, "active_provider": "primary", "uptime_seconds": 3601.0}
+                    {
+                      "total_requests": 1042, "total_successes": 1038, "total_failures": 4, "total_failovers": 2, "avg_latency_ms": 523.1,
+                      "active_provider": "primary", "uptime_seconds": 3601.0, "total_cancelled": 0,
+                      "p50_latency_ms": 410.0, "p95_latency_ms": 1250.0, "p99_latency_ms": 2100.0,
+                      "providers": {"primary": {"requests": 1040, "successes": 1036, "failures": 4}, "fallback": {"requests": 6, "successes": 6, "failures": 0}},
+                      "redis_available": true
+                    }
                     """,
             }),
         ["GET api/providers/{name}/faults"] = new(
