@@ -406,6 +406,12 @@
     state.reconnectTimer = setTimeout(connect, delay);
   }
 
+  let statusRefresh = null;
+  function refreshStatusSoon() {
+    clearTimeout(statusRefresh);
+    statusRefresh = setTimeout(() => safely(loadStatus), 250);
+  }
+
   function handleEvent(event) {
     if (event.id) state.lastEventId = event.id;
     const payload = event.payload ?? {};
@@ -416,6 +422,8 @@
         break;
       case 'incident':
         addIncident(payload, event.id ?? payload.id, true);
+        // Circuit changes are not pushed as status: fetch the gateway's view now rather than at the next poll.
+        refreshStatusSoon();
         break;
       case 'metrics':
         state.metrics = payload;

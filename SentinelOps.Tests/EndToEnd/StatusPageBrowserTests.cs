@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SentinelOps.Gateway.Operator;
 using SentinelOps.Tests.TestDoubles;
@@ -82,6 +83,11 @@ public sealed class StatusPageBrowserTests(SentinelAppFixture fixture, ITestOutp
         await Expect(incident.First).ToBeVisibleAsync(new() { Timeout = (float)(ProbeInterval + Slack).TotalMilliseconds });
         output.WriteLine($"Outage shown on the card and in the feed {TimeProvider.System.GetElapsedTime(injected).TotalSeconds:0.0} s after the click (probe interval {ProbeInterval.TotalSeconds} s).");
         await Expect(fallback).ToHaveAttributeAsync("data-health", "healthy");
+
+        // The monitor's report isolates the gateway's circuit, and the card says so.
+        await Expect(primary.Locator(".circuit")).ToHaveAttributeAsync("data-state", new Regex("^(isolated|open)$"), new() { Timeout = LoadTimeout });
+        await Expect(primary.Locator(".active")).ToBeHiddenAsync();
+        await Expect(fallback.Locator(".active")).ToBeVisibleAsync();
         await SaveScreenshotAsync(page, "status-page.png");
 
         await primary.Locator("button.restore").ClickAsync();
@@ -89,6 +95,7 @@ public sealed class StatusPageBrowserTests(SentinelAppFixture fixture, ITestOutp
         await Expect(primary).ToHaveAttributeAsync("data-health", "healthy", new() { Timeout = (float)(ProbeInterval + Slack).TotalMilliseconds });
         output.WriteLine($"Recovery shown {TimeProvider.System.GetElapsedTime(restored).TotalSeconds:0.0} s after the click.");
         await Expect(primary.Locator(".fault")).ToBeHiddenAsync();
+        await Expect(primary.Locator(".circuit")).ToHaveAttributeAsync("data-state", "closed", new() { Timeout = LoadTimeout });
         await Expect(page.Locator("#incidents li[data-provider='primary'][data-type='provider_recovered']").First)
             .ToBeVisibleAsync(new() { Timeout = (float)(ProbeInterval + Slack).TotalMilliseconds });
         await SaveScreenshotAsync(page, "status-page-recovered.png");
