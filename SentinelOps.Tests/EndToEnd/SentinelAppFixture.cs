@@ -15,6 +15,8 @@ public sealed class SentinelAppFixture : IAsyncLifetime
 {
     public static readonly string[] Resources = ["primary", "fallback", "gateway", "monitor"];
 
+    public static readonly TimeSpan IncidentInterval = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan MetricsFlushInterval = TimeSpan.FromMilliseconds(500);
     public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan MaxBreakDuration = TimeSpan.FromSeconds(4);
     public static readonly TimeSpan TimeToFirstToken = TimeSpan.FromSeconds(1);
@@ -31,6 +33,8 @@ public sealed class SentinelAppFixture : IAsyncLifetime
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SentinelOps_AppHost>(
             [
+                $"--Gateway:Events:IncidentInterval={IncidentInterval}",
+                $"--Gateway:Events:MetricsFlushInterval={MetricsFlushInterval}",
                 $"--Gateway:CircuitBreaker:BreakDuration={BreakDuration}",
                 $"--Gateway:CircuitBreaker:MaxBreakDuration={MaxBreakDuration}",
                 $"--Gateway:Timeouts:TimeToFirstToken={TimeToFirstToken}",
@@ -101,6 +105,13 @@ public sealed class SentinelAppFixture : IAsyncLifetime
             using var http = CreateSimulatorClient(simulator);
             (await http.DeleteAsync("/control/stats")).EnsureSuccessStatusCode();
         }
+    }
+
+    /// <summary>A client of the app's Redis (the <c>redis</c> connection string the services receive).</summary>
+    public async Task<StackExchange.Redis.ConnectionMultiplexer> ConnectRedisAsync()
+    {
+        var connectionString = await App.GetConnectionStringAsync("redis");
+        return await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(connectionString + ",abortConnect=false");
     }
 
     public async Task DisposeAsync()

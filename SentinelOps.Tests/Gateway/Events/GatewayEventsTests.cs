@@ -50,7 +50,7 @@ public sealed class GatewayEventsTests : IAsyncLifetime
     [InlineData("limit=10&type=outage", "type")]
     public async Task Incidents_BadQuery_IsA400ProblemNamingTheField(string query, string field)
     {
-        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
+        await using var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
         using var http = gateway.CreateHttpClient();
 
         var response = await http.GetAsync("/api/incidents?" + query);
@@ -64,7 +64,7 @@ public sealed class GatewayEventsTests : IAsyncLifetime
     [Fact]
     public async Task Incidents_NewestFirst_FilteredByType()
     {
-        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
+        await using var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
         var sink = gateway.Services.GetRequiredService<RedisSentinelEventSink>();
         var start = DateTimeOffset.UtcNow;
         sink.RecordIncident(new Incident(string.Empty, IncidentType.ProviderDown, "primary", start, "first"));
@@ -87,7 +87,7 @@ public sealed class GatewayEventsTests : IAsyncLifetime
     [Fact]
     public async Task ProviderDown_IsolatesAtOnce_AndProviderRecoveredCloses()
     {
-        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
+        await using var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
         var breaker = gateway.Chain.Find("primary")!.Breaker!;
         await using var redis = await _redis.ConnectAsync();
         using var http = gateway.CreateHttpClient();
@@ -115,7 +115,7 @@ public sealed class GatewayEventsTests : IAsyncLifetime
     [Fact]
     public async Task AStaleDownReport_IsIgnored_AFreshOneIsolates_AndAHealthyOneCloses()
     {
-        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
+        await using var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
         var breaker = gateway.Chain.Find("primary")!.Breaker!;
         await using var redis = await _redis.ConnectAsync();
 
@@ -131,7 +131,7 @@ public sealed class GatewayEventsTests : IAsyncLifetime
     public async Task Metrics_CountEveryRequestOfEveryKind_AndSurviveARestart()
     {
         var expectedProviders = new Dictionary<string, (long Successes, long Failures)>();
-        await using (var gateway = await GatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString))
+        await using (var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString))
         {
             using var http = gateway.CreateHttpClient();
             Assert.Equal("primary", await ChatAsync(http));
@@ -154,7 +154,7 @@ public sealed class GatewayEventsTests : IAsyncLifetime
         }
 
         // A new gateway process on the same Redis: the totals were flushed at shutdown and are read back.
-        await using (var restarted = await GatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString))
+        await using (var restarted = await EventsGatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString))
         {
             using var http = restarted.CreateHttpClient();
             var metrics = await GetJsonAsync(http, "/api/metrics");
@@ -186,7 +186,7 @@ public sealed class GatewayEventsTests : IAsyncLifetime
     [Fact]
     public async Task WhileRedisIsDown_ChatWorks_HealthIsDegraded_AndIncidentsAre503()
     {
-        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
+        await using var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
         using var http = gateway.CreateHttpClient();
         Assert.Equal("primary", await ChatAsync(http));
         await _redis.StopAsync();
@@ -194,7 +194,7 @@ public sealed class GatewayEventsTests : IAsyncLifetime
         Assert.Equal("primary", await ChatAsync(http));
         var health = await http.GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Contains("Degraded", await health.Content.ReadAsStringAsync());
+        Assert.Contains("degraded", await health.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
 
         var incidents = await http.GetAsync("/api/incidents");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, incidents.StatusCode);
@@ -205,7 +205,7 @@ public sealed class GatewayEventsTests : IAsyncLifetime
         Assert.Equal(2, metrics.GetProperty("total_requests").GetInt64());
 
         await _redis.StartAgainAsync();
-        await WaitUntilAsync(async () => !(await http.GetStringAsync("/health")).Contains("Degraded"));
+        await WaitUntilAsync(async () => !(await http.GetStringAsync("/health")).Contains("degraded", StringComparison.OrdinalIgnoreCase));
         await WaitUntilAsync(async () => (await GetJsonAsync(http, "/api/metrics")).GetProperty("redis_available").GetBoolean());
         Assert.Equal(2, (await GetJsonAsync(http, "/api/metrics")).GetProperty("total_requests").GetInt64());
     }

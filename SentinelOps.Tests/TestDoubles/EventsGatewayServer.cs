@@ -13,11 +13,11 @@ using SentinelOps.Gateway.Providers;
 namespace SentinelOps.Tests.TestDoubles;
 
 /// <summary>The real gateway (services and endpoints as Program.cs maps them) on Kestrel at a free loopback port, over two simulators and a test Redis.</summary>
-internal sealed class GatewayServer : IAsyncDisposable
+internal sealed class EventsGatewayServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private GatewayServer(WebApplication app, Uri baseAddress)
+    private EventsGatewayServer(WebApplication app, Uri baseAddress)
     {
         _app = app;
         BaseAddress = baseAddress;
@@ -29,7 +29,7 @@ internal sealed class GatewayServer : IAsyncDisposable
 
     public ProviderChain Chain => _app.Services.GetRequiredService<ProviderChain>();
 
-    public static async Task<GatewayServer> StartAsync(
+    public static async Task<EventsGatewayServer> StartAsync(
         SimulatorServer primary, SimulatorServer fallback, string? redisConnectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder();
@@ -62,7 +62,7 @@ internal sealed class GatewayServer : IAsyncDisposable
         app.MapGatewayEventsApis();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new GatewayServer(app, new Uri(address + "/"));
+        return new EventsGatewayServer(app, new Uri(address + "/"));
     }
 
     public HttpClient CreateHttpClient() => new() { BaseAddress = BaseAddress };
