@@ -52,8 +52,18 @@ var gateway = builder.AddProject<Projects.SentinelOps_Gateway>("gateway", launch
     .WithConfigurationSection(builder.Configuration.GetSection("Gateway"))
     .WithConfigurationSection(builder.Configuration.GetSection("Monitor"))
     .WithProbeAllCommand()
-    .WithResetCircuitsCommand()
+    .WithResetCircuitsCommand(builder.Configuration["Parameters:gateway-api-key"])
+    .WithEnvironment("APP_ENV", builder.Configuration["APP_ENV"] ?? (builder.ExecutionContext.IsRunMode ? "development" : "production"))
     .WithHttpHealthCheck("/health");
+
+// A client key from a secret parameter (Parameters:gateway-api-key): the gateway hashes it at start and keeps only the hash.
+if (!string.IsNullOrEmpty(builder.Configuration["Parameters:gateway-api-key"]))
+{
+    gateway.WithEnvironment("Gateway__Auth__Keys__0__Name", "default")
+        .WithEnvironment("Gateway__Auth__Keys__0__Key", builder.AddParameter("gateway-api-key", secret: true))
+        .WithEnvironment("Gateway__Auth__Keys__0__Scopes__0", "chat")
+        .WithEnvironment("Gateway__Auth__Keys__0__Scopes__1", "admin");
+}
 
 var monitor = builder.AddProject<Projects.SentinelOps_Monitor>("monitor", launchProfileName: null)
     .WithHttpEndpoint(name: "http")

@@ -6,14 +6,17 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
 builder.AddOperatorServices();
+builder.AddGatewaySecurity();
 builder.AddProviderProbes();
 builder.AddSystemEvents();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseStatusPage();
+app.UseClientSecurity();
 app.UseWebSockets();
 app.MapDefaultEndpoints();
 app.MapChatApi();
@@ -22,6 +25,7 @@ app.MapProvidersApi();
 app.MapFaultsApi();
 app.MapCircuitsApi();
 app.MapApiReference();
+app.MapAuthApi();
 app.MapGatewayEventsApis();
 app.MapProbeApi();
 app.MapSystemEventsApi();

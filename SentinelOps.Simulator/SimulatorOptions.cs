@@ -32,6 +32,18 @@ public sealed class SimulatorOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
     public TimeSpan ChunkDelay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// When set, <c>/control/*</c> requires this key as <c>x-api-key</c> or <c>Authorization: Bearer</c> (the protocol
+    /// endpoints stay as open as the provider they imitate).
+    /// </summary>
+    public string? ControlKey { get; set; }
+
+    /// <summary>
+    /// Test aid: error bodies repeat the <c>Authorization</c> header the simulator received, as some real providers echo
+    /// a bad key back. The canary test uses it to prove the gateway never passes such a body on.
+    /// </summary>
+    public bool EchoAuthorizationInErrors { get; set; }
+
     /// <summary>The model served when <see cref="Model"/> is not set.</summary>
     public string EffectiveModel => Model ?? (Protocol == SimulatorProtocol.OpenAI ? "sim-gpt-4o-mini" : "llama3.2:1b");
 }

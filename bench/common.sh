@@ -20,7 +20,9 @@ start_simulator() { # name protocol model address
 
 start_gateway() { # address, then NAME=VALUE settings
   local address=$1; shift
-  env "${quiet[@]}" "$@" dotnet SentinelOps.Gateway/bin/Release/net10.0/SentinelOps.Gateway.dll --urls "http://$address" >/dev/null 2>&1 &
+  # Open (no client keys) needs APP_ENV=development; the rate limit is lifted so it measures the gateway, not the limiter.
+  env "${quiet[@]}" APP_ENV=development Gateway__RateLimit__PermitLimit=2000000000 Gateway__RateLimit__ConcurrencyLimit=100000 \
+    "$@" dotnet SentinelOps.Gateway/bin/Release/net10.0/SentinelOps.Gateway.dll --urls "http://$address" >/dev/null 2>&1 &
   pids+=($!)
 }
 

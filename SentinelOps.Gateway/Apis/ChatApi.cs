@@ -2,7 +2,9 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.AI;
 using SentinelOps.Gateway.ChatClients;
-using SentinelOps.ServiceDefaults;
+using Microsoft.Extensions.Options;
+using SentinelOps.Gateway.Security;
+using SentinelOps.Gateway.Validation;
 
 namespace SentinelOps.Gateway.Apis;
 
@@ -13,34 +15,35 @@ public static class ChatApi
     public static IEndpointRouteBuilder MapChatApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("Chat");
-        api.MapPost("/chat", ChatAsync);
+        api.MapPost("/chat", ChatAsync).RequireChatScope();
         return app;
     }
 
     private static async Task<Results<Ok<ChatApiResponse>, ValidationProblem, ProblemHttpResult>> ChatAsync(
-        HttpContext context, IChatClient chatClient, TimeProvider timeProvider)
+        HttpContext context, IChatClient chatClient, TimeProvider timeProvider, IOptions<RequestLimitsOptions> limits)
     {
         var started = timeProvider.GetTimestamp();
-        var (request, problem) = await context.Request.ReadJsonBodyAsync<ChatApiRequest>();
-        if (problem is not null)
+        List<ChatMessage>? messages;
+        ChatOptions? chatOptions;
+        var (body, tooLargeOrNotJson) = await JsonRequestBody.ReadAsync(context, limits.Value.MaxBodyBytes);
+        if (body is null)
         {
-            return problem;
+            return tooLargeOrNotJson!;
         }
 
-        var errors = request!.Validate();
-        if (errors.Count > 0)
+        using (body)
         {
-            return GatewayProblems.Invalid(errors);
+            (messages, chatOptions, var errors) = ChatApiRequestReader.Read(body.Span, limits.Value);
+            if (errors.Any)
+            {
+                return GatewayProblems.Invalid(errors);
+            }
         }
 
-        List<ChatMessage> messages = request.SystemPrompt is { Length: > 0 } system
-            ? [new(ChatRole.System, system), new(ChatRole.User, request.Message)]
-            : [new(ChatRole.User, request.Message)];
-        var chatOptions = new ChatOptions { MaxOutputTokens = request.MaxTokens, Temperature = request.Temperature };
         var traceId = Activity.Current?.TraceId.ToHexString() ?? context.TraceIdentifier;
         try
         {
-            var response = await chatClient.GetResponseAsync(messages, chatOptions, context.RequestAborted);
+            var response = await chatClient.GetResponseAsync(messages!, chatOptions, context.RequestAborted);
             var routing = ProviderRouting.From(response.AdditionalProperties)
                 ?? throw new InvalidOperationException("The chat client did not record which provider answered.");
             return TypedResults.Ok(new ChatApiResponse(

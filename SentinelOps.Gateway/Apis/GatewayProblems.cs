@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Text.Json.Serialization;
 using SentinelOps.Gateway.ChatClients;
+using SentinelOps.Gateway.Validation;
 
 namespace SentinelOps.Gateway.Apis;
 
@@ -59,26 +61,74 @@ internal static class GatewayProblems
         }
     }
 
-    /// <summary>A 400 naming each bad field, with the first as the OpenAI <c>error.param</c>.</summary>
-    public static ValidationProblem Invalid(Dictionary<string, string[]> errors)
+    /// <summary>
+    /// A 400 naming each bad field (at most <see cref="ValidationErrors.MaxKept"/>), with the total count and the first
+    /// field as the OpenAI <c>error.param</c>.
+    /// </summary>
+    public static ValidationProblem Invalid(ValidationErrors errors)
     {
-        var (field, messages) = errors.First();
+        var (field, messages) = errors.Kept.First();
         return TypedResults.ValidationProblem(
-            errors,
+            errors.Kept,
             title: "The request is invalid",
             type: TypeBase + "invalid-request",
             extensions: new Dictionary<string, object?>
             {
-                ["error"] = new { message = $"{field}: {messages[0]}", type = "invalid_request_error", param = field, code = (string?)null },
+                ["error_count"] = errors.Count,
+                ["errors_truncated"] = errors.Count > errors.Kept.Count,
+                ["error"] = new OpenAiError($"{field}: {messages[0]}", "invalid_request_error", field, null),
             });
     }
+
+    /// <summary>A 400 naming each field of <paramref name="errors"/> (one message per field).</summary>
+    public static ValidationProblem Invalid(Dictionary<string, string[]> errors)
+    {
+        var collected = new ValidationErrors();
+        foreach (var (field, messages) in errors)
+        {
+            collected.Add(field, messages[0]);
+        }
+
+        return Invalid(collected);
+    }
+
+    /// <summary>A 400, 401, 403, 413, 415 or 429 naming the one <paramref name="field"/> at fault.</summary>
+    public static ProblemHttpResult Field(int status, string type, string title, string field, string detail) =>
+        TypedResults.Problem(
+            detail,
+            statusCode: status,
+            title: title,
+            type: TypeBase + type,
+            extensions: new Dictionary<string, object?>
+            {
+                ["errors"] = new Dictionary<string, string[]> { [field] = [detail] },
+                ["error"] = new OpenAiError(detail, status switch
+                {
+                    401 => "authentication_error",
+                    403 => "permission_error",
+                    429 => "rate_limit_error",
+                    _ => "invalid_request_error",
+                }, field, type),
+            });
+
+    /// <summary>413: the body is larger than the configured limit.</summary>
+    public static ProblemHttpResult PayloadTooLarge(int maxBytes) => Field(
+        StatusCodes.Status413PayloadTooLarge, "body-too-large", "The request body is too large", "body",
+        string.Create(CultureInfo.InvariantCulture, $"The body may be at most {maxBytes} bytes."));
+
+    /// <summary>415: the body is not declared as JSON.</summary>
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType) => Field(
+        StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported content type", "content-type",
+        contentType is null
+            ? "Send the body as application/json (no Content-Type header was sent)."
+            : "Send the body as application/json (UTF-8); this one was declared as another type.");
 
     private static ProblemHttpResult Create(int status, string type, string title, string detail, string traceId, params (string Key, object Value)[] extensions)
     {
         var members = new Dictionary<string, object?>
         {
             ["trace_id"] = traceId,
-            ["error"] = new { message = detail, type = status >= 500 ? "server_error" : "invalid_request_error", param = (string?)null, code = type },
+            ["error"] = new OpenAiError(detail, status >= 500 ? "server_error" : "invalid_request_error", null, type),
         };
         foreach (var (key, value) in extensions)
         {
@@ -87,4 +137,11 @@ internal static class GatewayProblems
 
         return TypedResults.Problem(detail, statusCode: status, title: title, type: TypeBase + type, extensions: members);
     }
+
+    /// <summary>The OpenAI-style <c>error</c> member, so OpenAI SDKs show the message.</summary>
+    private sealed record OpenAiError(
+        [property: JsonPropertyName("message")] string Message,
+        [property: JsonPropertyName("type")] string Type,
+        [property: JsonPropertyName("param")] string? Param,
+        [property: JsonPropertyName("code")] string? Code);
 }

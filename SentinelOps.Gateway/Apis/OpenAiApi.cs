@@ -1,14 +1,15 @@
 using System.ClientModel.Primitives;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.AI;
 using OpenAI.Chat;
 using SentinelOps.Gateway.Apis.OpenAi;
 using SentinelOps.Gateway.ChatClients;
 using SentinelOps.Gateway.Providers;
-using SentinelOps.ServiceDefaults;
+using Microsoft.Extensions.Options;
+using SentinelOps.Gateway.Validation;
+using SentinelOps.Gateway.Security;
 
 // OPENAI001: AsOpenAIChatCompletion / AsOpenAIStreamingChatCompletionUpdatesAsync are the official bridge from
 // Microsoft.Extensions.AI to OpenAI's own wire types, still marked experimental. Versions are pinned centrally and the
@@ -33,7 +34,7 @@ public static class OpenAiApi
     public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/v1").WithTags("OpenAI-compatible");
-        api.MapPost("/chat/completions", CreateChatCompletionAsync);
+        api.MapPost("/chat/completions", CreateChatCompletionAsync).RequireChatScope();
         api.MapGet("/models", ListModels);
         return app;
     }
@@ -42,22 +43,18 @@ public static class OpenAiApi
         "list",
         [.. chain.Providers.Select(p => new ModelEntry(p.Options.Model, "model", 0, p.Name))]));
 
-    private static async Task<IResult> CreateChatCompletionAsync(HttpContext context, IChatClient chatClient)
+    private static async Task<IResult> CreateChatCompletionAsync(HttpContext context, IChatClient chatClient, IOptions<RequestLimitsOptions> limits)
     {
-        JsonDocument document;
-        try
+        ChatCompletionRequest? request;
+        var (body, tooLargeOrNotJson) = await JsonRequestBody.ReadAsync(context, limits.Value.MaxBodyBytes);
+        if (body is null)
         {
-            document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-        }
-        catch (JsonException)
-        {
-            return JsonBodyReader.Problem("body", "The body is not valid JSON.");
+            return tooLargeOrNotJson!;
         }
 
-        ChatCompletionRequest? request;
-        using (document)
+        using (body)
         {
-            (request, var errors) = ChatCompletionRequestReader.Read(document.RootElement);
+            (request, var errors) = ChatCompletionRequestReader.Read(body.Span, limits.Value);
             if (request is null)
             {
                 return GatewayProblems.Invalid(errors);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using SentinelOps.Gateway.Security;
 using SentinelOps.Shared.Events;
 using SentinelOps.Shared.Json;
 using SentinelOps.Shared.Probing;
@@ -20,7 +21,7 @@ public static class ProbeApi
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapProbeApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/providers").WithTags("Providers");
+        var api = app.MapGroup("/api/providers").WithTags("Providers").RequireAdminScope();
         api.MapPost("/{name}/probe", ProbeOneAsync)
             .WithSummary("Probe one provider now")
             .ProducesProblem(StatusCodes.Status404NotFound);

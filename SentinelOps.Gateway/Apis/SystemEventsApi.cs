@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SentinelOps.Gateway.Events;
+using SentinelOps.Gateway.Security;
 using SentinelOps.Shared.Events;
 
 namespace SentinelOps.Gateway.Apis;
@@ -19,6 +20,7 @@ public static class SystemEventsApi
         app.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => hub.DropAll("server_closing"));
 
         app.MapGet(Path, ConnectAsync)
+            .RequireWebSocketAccess()
             .WithTags("Events")
             .WithSummary("Live events over a WebSocket")
             .WithDescription("Event types: provider_status, incident, metrics, heartbeat, system. Reconnect with ?last_event_id=<id of the last incident received> to get the incidents missed, in order, before live ones.");

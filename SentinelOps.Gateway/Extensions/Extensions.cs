@@ -32,7 +32,13 @@ internal static class Extensions
         builder.Services.AddHttpClient(ProviderChain.HttpClientName)
             .RemoveAllResilienceHandlers()
             .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(2))
+            .UseSocketsHttpHandler((handler, _) =>
+            {
+                handler.PooledConnectionLifetime = TimeSpan.FromMinutes(2);
+
+                // A redirect would send the provider key to wherever the provider (or whoever answers for it) points.
+                handler.AllowAutoRedirect = false;
+            })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 #pragma warning restore EXTEXP0001
 

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Microsoft.AspNetCore.Authorization;
 using SentinelOps.Gateway.Operator;
+using SentinelOps.Gateway.Security;
 
 namespace SentinelOps.Gateway.OpenApi;
 
@@ -86,7 +88,8 @@ internal sealed class OperationDocsTransformer : IOpenApiOperationTransformer
             media.Example ??= JsonNode.Parse(json);
         }
 
-        if (description.ActionDescriptor.EndpointMetadata.OfType<AdminOperation>().Any())
+        var metadata = description.ActionDescriptor.EndpointMetadata;
+        if (metadata.OfType<AdminOperation>().Any() || metadata.OfType<IAuthorizeData>().Any(a => a.Policy == ClientScopes.Admin))
         {
             operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
             operation.Extensions["x-sentinel-scope"] = new JsonNodeExtension(JsonValue.Create("admin"));

@@ -1,17 +1,13 @@
 namespace SentinelOps.Gateway.Operator;
 
-/// <summary>The Content-Security-Policy of each kind of page the gateway serves.</summary>
+/// <summary>
+/// The Content-Security-Policy of the API reference. Every other response keeps the gateway's strict policy
+/// (<c>Gateway:SecurityHeaders:ContentSecurityPolicy</c>), which the status page is written for: no inline script or style.
+/// </summary>
 internal static class ContentSecurityPolicies
 {
     /// <summary>Where the interactive API reference lives.</summary>
     public static readonly PathString DocsPath = new("/docs");
-
-    /// <summary>
-    /// The status page and everything else: only the gateway's own files, no inline script or style, no framing.
-    /// WebSocket connections to the same host count as <c>'self'</c>.
-    /// </summary>
-    public const string Strict =
-        "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
 
     /// <summary>
     /// The API reference: Scalar's bundle is served by the gateway, but its page starts it with an inline module script and
@@ -21,6 +17,6 @@ internal static class ContentSecurityPolicies
         "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
         + "font-src 'self' data:; worker-src 'self' blob:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
 
-    /// <summary>The policy for a request path.</summary>
-    public static string For(PathString path) => path.StartsWithSegments(DocsPath) ? Docs : Strict;
+    /// <summary>The policy a path needs instead of the gateway's strict one, or <see langword="null"/> for the strict one.</summary>
+    public static string? For(PathString path) => path.StartsWithSegments(DocsPath) ? Docs : null;
 }

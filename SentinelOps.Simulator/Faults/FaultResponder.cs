@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace SentinelOps.Simulator.Faults;
 
 /// <summary>Acts out the faults that strike before a response starts.</summary>
@@ -67,6 +69,11 @@ internal static class FaultResponder
     private static Task WriteErrorAsync(HttpContext context, int status, string message, Func<int, string, string?, object> errorBody)
     {
         context.Response.StatusCode = status;
+        if (context.RequestServices.GetRequiredService<IOptions<SimulatorOptions>>().Value.EchoAuthorizationInErrors)
+        {
+            message += $" (received Authorization: {context.Request.Headers.Authorization})";
+        }
+
         return context.Response.WriteAsJsonAsync(errorBody(status, message, null), context.RequestAborted);
     }
 }

@@ -39,6 +39,8 @@ public sealed class SentinelAppFixture : IAsyncLifetime
                 $"--Gateway:CircuitBreaker:MaxBreakDuration={MaxBreakDuration}",
                 $"--Gateway:Timeouts:TimeToFirstToken={TimeToFirstToken}",
                 $"--Gateway:Timeouts:Attempt={AttemptTimeout}",
+                "--Gateway:RateLimit:PermitLimit=1000000",
+                "--Gateway:RateLimit:ConcurrencyLimit=1000",
                 $"--Monitor:HealthCheckInterval={ProbeInterval}",
                 $"--Gateway:Events:HeartbeatInterval={HeartbeatInterval}",
             ],

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using SentinelOps.Gateway.Operator;
+using SentinelOps.Gateway.Security;
 using SentinelOps.Tests.TestDoubles;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -47,7 +47,7 @@ public sealed class StatusPageBrowserTests(SentinelAppFixture fixture, ITestOutp
 
         var response = await page.GotoAsync(gateway.BaseAddress!.ToString(), new() { Timeout = LoadTimeout });
         Assert.NotNull(response);
-        Assert.Equal(ContentSecurityPolicies.Strict, await response.HeaderValueAsync("content-security-policy"));
+        Assert.Equal(SecurityHeadersOptions.DefaultContentSecurityPolicy, await response.HeaderValueAsync("content-security-policy"));
 
         var primary = page.Locator("article.card[data-provider='primary']");
         var fallback = page.Locator("article.card[data-provider='fallback']");

@@ -11,8 +11,13 @@ namespace SentinelOps.Tests.TestDoubles;
 internal sealed class GatewayApplication(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<ProviderChain>
 {
     /// <summary>Two providers: <c>primary</c> a simulator whose control API is at <paramref name="primaryControl"/>, <c>fallback</c> a real provider.</summary>
-    public static GatewayApplication WithProviders(Uri primaryEndpoint, Uri? primaryControl, Uri fallbackEndpoint) => new(new Dictionary<string, string?>
+    public static GatewayApplication WithProviders(
+        Uri primaryEndpoint, Uri? primaryControl, Uri fallbackEndpoint, IReadOnlyDictionary<string, string?>? settings = null) =>
+        new(new Dictionary<string, string?>(Defaults(primaryEndpoint, primaryControl, fallbackEndpoint).Concat(settings ?? new Dictionary<string, string?>())));
+
+    private static Dictionary<string, string?> Defaults(Uri primaryEndpoint, Uri? primaryControl, Uri fallbackEndpoint) => new()
     {
+        ["APP_ENV"] = "development",
         ["Providers:0:Name"] = "primary",
         ["Providers:0:Kind"] = "OpenAI",
         ["Providers:0:Endpoint"] = primaryEndpoint.ToString(),
@@ -23,7 +28,7 @@ internal sealed class GatewayApplication(IReadOnlyDictionary<string, string?> se
         ["Providers:1:Endpoint"] = fallbackEndpoint.ToString(),
         ["Providers:1:Model"] = "llama3.2:1b",
         ["Providers:1:Priority"] = "1",
-    });
+    };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

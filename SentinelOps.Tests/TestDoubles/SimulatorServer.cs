@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using SentinelOps.Shared.Providers;
@@ -34,12 +35,14 @@ internal sealed class SimulatorServer : IAsyncDisposable
 
     private SimulatorOptions Options => _app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<SimulatorOptions>>().Value;
 
-    public static async Task<SimulatorServer> StartAsync(SimulatorProtocol protocol, TimeProvider? timeProvider = null)
+    public static async Task<SimulatorServer> StartAsync(
+        SimulatorProtocol protocol, TimeProvider? timeProvider = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration["Simulator:Name"] = protocol.ToString().ToLowerInvariant();
         builder.Configuration["Simulator:Protocol"] = protocol.ToString();
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         if (timeProvider is not null)
         {
             builder.Services.AddSingleton(timeProvider);

@@ -1,81 +1,87 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using SentinelOps.Gateway.Apis.OpenAi.Wire;
+using SentinelOps.Gateway.Validation;
 
 namespace SentinelOps.Gateway.Apis.OpenAi;
 
 /// <summary>
-/// Reads an OpenAI <c>/v1/chat/completions</c> body into Microsoft.Extensions.AI types, collecting an error per bad field
-/// (named as OpenAI does, e.g. <c>messages[1].role</c>) so the caller gets all of them at once.
+/// Reads an OpenAI <c>/v1/chat/completions</c> body: parses it into source-generated DTOs (a wrong JSON kind anywhere
+/// is an error naming its path), checks every field against <see cref="RequestLimitsOptions"/>, and translates it into
+/// Microsoft.Extensions.AI types. Errors are named as OpenAI does (<c>messages[1].role</c>); at most
+/// <see cref="ValidationErrors.MaxKept"/> are kept.
 /// </summary>
 internal static class ChatCompletionRequestReader
 {
     private const int MaxStopSequences = 4;
+    private const int MaxFunctionNameLength = 64;
 
-    public static (ChatCompletionRequest? Request, Dictionary<string, string[]> Errors) Read(JsonElement root)
+    private static readonly JsonElement EmptyObjectSchema = JsonDocument.Parse("{\"type\":\"object\",\"properties\":{}}").RootElement.Clone();
+
+    public static (ChatCompletionRequest? Request, ValidationErrors Errors) Read(ReadOnlySpan<byte> json, RequestLimitsOptions limits)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (root.ValueKind != JsonValueKind.Object)
+        var errors = new ValidationErrors();
+        var dto = RequestJson.Parse(json, GatewayJsonContext.Default.ChatCompletionRequestDto, errors);
+        if (dto is null)
         {
-            errors["body"] = ["The body must be a JSON object."];
             return (null, errors);
         }
 
-        var model = root.TryGetProperty("model", out var modelElement) && modelElement.ValueKind == JsonValueKind.String ? modelElement.GetString() : null;
-        if (string.IsNullOrWhiteSpace(model))
+        if (string.IsNullOrWhiteSpace(dto.Model))
         {
-            errors["model"] = ["Required: a model name (any name; the gateway's provider chain decides which model answers)."];
+            errors.Add("model", "Required: a model name (any name; the gateway's provider chain decides which model answers).");
+        }
+        else if (limits.AllowedModels.Length > 0 && !limits.AllowedModels.Contains(dto.Model, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add("model", "Not one of the models this gateway allows: " + string.Join(", ", limits.AllowedModels) + ".");
         }
 
-        var messages = ReadMessages(root, errors);
+        var messages = ReadMessages(dto.Messages, limits, errors);
         var options = new ChatOptions
         {
-            Temperature = ReadNumber(root, "temperature", 0, 2, errors),
-            TopP = ReadNumber(root, "top_p", 0, 1, errors),
-            PresencePenalty = ReadNumber(root, "presence_penalty", -2, 2, errors),
-            FrequencyPenalty = ReadNumber(root, "frequency_penalty", -2, 2, errors),
-            MaxOutputTokens = ReadInteger(root, "max_completion_tokens", errors) ?? ReadInteger(root, "max_tokens", errors),
-            Seed = root.TryGetProperty("seed", out var seed) && seed.ValueKind != JsonValueKind.Null
-                ? (seed.TryGetInt64(out var s) ? s : Fail<long?>(errors, "seed", "Must be an integer."))
-                : null,
-            StopSequences = ReadStop(root, errors),
-            Tools = ReadTools(root, errors),
-            ToolMode = ReadToolMode(root, errors),
-            ResponseFormat = ReadResponseFormat(root, errors),
+            Temperature = Range(dto.Temperature, "temperature", 0, 2, errors),
+            TopP = Range(dto.TopP, "top_p", 0, 1, errors),
+            PresencePenalty = Range(dto.PresencePenalty, "presence_penalty", -2, 2, errors),
+            FrequencyPenalty = Range(dto.FrequencyPenalty, "frequency_penalty", -2, 2, errors),
+            MaxOutputTokens = MaxTokens(dto.MaxCompletionTokens, "max_completion_tokens", limits, errors) ?? MaxTokens(dto.MaxTokens, "max_tokens", limits, errors),
+            Seed = dto.Seed,
+            StopSequences = ReadStop(dto.Stop, errors),
+            Tools = ReadTools(dto.Tools, limits, errors),
+            ToolMode = ReadToolMode(dto.ToolChoice, errors),
+            ResponseFormat = ReadResponseFormat(dto.ResponseFormat, errors),
         };
 
-        if (root.TryGetProperty("n", out var n) && n.ValueKind != JsonValueKind.Null && !(n.TryGetInt32(out var choices) && choices == 1))
+        if (dto.N is not (null or 1))
         {
-            errors["n"] = ["Only n = 1 is supported."];
+            errors.Add("n", "Only n = 1 is supported.");
         }
 
-        var stream = ReadBoolean(root, "stream", errors) ?? false;
-        var includeUsage = root.TryGetProperty("stream_options", out var streamOptions) && streamOptions.ValueKind == JsonValueKind.Object
-            && (ReadBoolean(streamOptions, "include_usage", errors, "stream_options.") ?? false);
-
-        return errors.Count > 0 ? (null, errors) : (new ChatCompletionRequest(model!, messages, options, stream, includeUsage), errors);
+        return errors.Any
+            ? (null, errors)
+            : (new ChatCompletionRequest(dto.Model!, messages, options, dto.Stream ?? false, dto.StreamOptions?.IncludeUsage ?? false), errors);
     }
 
-    private static List<ChatMessage> ReadMessages(JsonElement root, Dictionary<string, string[]> errors)
+    private static List<ChatMessage> ReadMessages(List<ChatMessageDto>? dtos, RequestLimitsOptions limits, ValidationErrors errors)
     {
-        var messages = new List<ChatMessage>();
-        if (!root.TryGetProperty("messages", out var array) || array.ValueKind != JsonValueKind.Array || array.GetArrayLength() == 0)
+        var messages = new List<ChatMessage>(dtos?.Count ?? 0);
+        if (dtos is not { Count: > 0 })
         {
-            errors["messages"] = ["Required: a non-empty array of messages."];
+            errors.Add("messages", "Required: a non-empty array of messages.");
             return messages;
         }
 
-        var index = 0;
-        foreach (var element in array.EnumerateArray())
+        if (dtos.Count > limits.MaxMessages)
         {
-            var field = $"messages[{index++}]";
-            if (element.ValueKind != JsonValueKind.Object)
-            {
-                errors[field] = ["Each message must be an object with a role and content."];
-                continue;
-            }
+            errors.Add("messages", $"At most {limits.MaxMessages} messages.");
+            return messages;
+        }
 
-            var role = element.TryGetProperty("role", out var roleElement) ? roleElement.GetString() : null;
-            ChatRole? chatRole = role switch
+        for (var i = 0; i < dtos.Count && !errors.Full; i++)
+        {
+            var dto = dtos[i];
+            var field = string.Create(CultureInfo.InvariantCulture, $"messages[{i}]");
+            ChatRole? role = dto.Role switch
             {
                 "system" or "developer" => ChatRole.System,
                 "user" => ChatRole.User,
@@ -83,112 +89,125 @@ internal static class ChatCompletionRequestReader
                 "tool" => ChatRole.Tool,
                 _ => null,
             };
-            if (chatRole is null)
+            if (role is null)
             {
-                errors[field + ".role"] = ["Must be one of: system, developer, user, assistant, tool."];
+                errors.Add(field + ".role", dto.Role is null ? "Required: one of system, developer, user, assistant, tool." : "Must be one of: system, developer, user, assistant, tool.");
                 continue;
             }
 
             var contents = new List<AIContent>();
-            if (chatRole == ChatRole.Tool)
+            var text = ReadContent(dto.Content, field, limits, contents, errors);
+            if (role == ChatRole.Tool)
             {
-                var callId = element.TryGetProperty("tool_call_id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
-                if (string.IsNullOrEmpty(callId))
+                if (string.IsNullOrEmpty(dto.ToolCallId))
                 {
-                    errors[field + ".tool_call_id"] = ["Required for tool messages."];
+                    errors.Add(field + ".tool_call_id", "Required for tool messages.");
                     continue;
                 }
 
-                contents.Add(new FunctionResultContent(callId, ContentText(element)));
+                contents = [new FunctionResultContent(dto.ToolCallId, text ?? string.Empty)];
             }
-            else
+            else if (role == ChatRole.Assistant)
             {
-                ReadContent(element, field, contents, errors);
-                if (chatRole == ChatRole.Assistant)
-                {
-                    ReadToolCalls(element, field, contents, errors);
-                }
+                ReadToolCalls(dto.ToolCalls, field, limits, contents, errors);
+            }
+            else if (dto.Content is null)
+            {
+                errors.Add(field + ".content", "Required for system, developer and user messages.");
             }
 
-            messages.Add(new ChatMessage(chatRole.Value, contents)
-            {
-                AuthorName = element.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null,
-            });
+            messages.Add(new ChatMessage(role.Value, contents) { AuthorName = dto.Name });
         }
 
         return messages;
     }
 
-    private static void ReadContent(JsonElement message, string field, List<AIContent> contents, Dictionary<string, string[]> errors)
+    // Adds the content to contents; returns all its text, for tool results.
+    private static string? ReadContent(MessageContentDto? content, string field, RequestLimitsOptions limits, List<AIContent> contents, ValidationErrors errors)
     {
-        if (!message.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
+        if (content is null)
         {
-            return;
+            return null;
         }
 
-        if (content.ValueKind == JsonValueKind.String)
+        if (content.Text is { } text)
         {
-            contents.Add(new TextContent(content.GetString()));
-            return;
-        }
-
-        if (content.ValueKind != JsonValueKind.Array)
-        {
-            errors[field + ".content"] = ["Must be a string or an array of content parts."];
-            return;
-        }
-
-        var index = 0;
-        foreach (var part in content.EnumerateArray())
-        {
-            var partField = $"{field}.content[{index++}]";
-            var type = part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out var t) ? t.GetString() : null;
-            switch (type)
+            if (text.Length > limits.MaxMessageChars)
             {
-                case "text" when part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String:
-                    contents.Add(new TextContent(text.GetString()));
+                errors.Add(field + ".content", $"At most {limits.MaxMessageChars} characters.");
+            }
+
+            contents.Add(new TextContent(text));
+            return text;
+        }
+
+        var parts = content.Parts!;
+        if (parts.Count > limits.MaxContentParts)
+        {
+            errors.Add(field + ".content", $"At most {limits.MaxContentParts} content parts.");
+            return null;
+        }
+
+        var length = 0;
+        string? allText = null;
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var part = parts[i];
+            var partField = string.Create(CultureInfo.InvariantCulture, $"{field}.content[{i}]");
+            switch (part.Type)
+            {
+                case "text" when part.Text is { } partText:
+                    length += partText.Length;
+                    allText += partText;
+                    contents.Add(new TextContent(partText));
                     break;
-                case "image_url" when part.TryGetProperty("image_url", out var image) && image.TryGetProperty("url", out var url)
-                                      && Uri.TryCreate(url.GetString(), UriKind.Absolute, out var uri):
+                case "image_url" when Uri.TryCreate(part.ImageUrl?.Url, UriKind.Absolute, out var uri):
                     contents.Add(uri.Scheme == "data" ? new DataContent(uri.ToString()) : new UriContent(uri, "image/*"));
                     break;
                 default:
-                    errors[partField] = ["Supported parts: {\"type\":\"text\",\"text\":…} and {\"type\":\"image_url\",\"image_url\":{\"url\":…}}."];
+                    errors.Add(partField, "Supported parts: {\"type\":\"text\",\"text\":…} and {\"type\":\"image_url\",\"image_url\":{\"url\":…}}.");
                     break;
             }
         }
+
+        if (length > limits.MaxMessageChars)
+        {
+            errors.Add(field + ".content", $"At most {limits.MaxMessageChars} characters.");
+        }
+
+        return allText;
     }
 
-    private static void ReadToolCalls(JsonElement message, string field, List<AIContent> contents, Dictionary<string, string[]> errors)
+    private static void ReadToolCalls(List<ToolCallDto>? calls, string field, RequestLimitsOptions limits, List<AIContent> contents, ValidationErrors errors)
     {
-        if (!message.TryGetProperty("tool_calls", out var calls) || calls.ValueKind != JsonValueKind.Array)
+        if (calls is null)
         {
             return;
         }
 
-        var index = 0;
-        foreach (var call in calls.EnumerateArray())
+        if (calls.Count > limits.MaxTools)
         {
-            var callField = $"{field}.tool_calls[{index++}]";
-            if (call.ValueKind != JsonValueKind.Object
-                || !call.TryGetProperty("id", out var id) || id.GetString() is not { Length: > 0 } callId
-                || !call.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object
-                || !function.TryGetProperty("name", out var name) || name.GetString() is not { Length: > 0 } functionName)
+            errors.Add(field + ".tool_calls", $"At most {limits.MaxTools} tool calls.");
+            return;
+        }
+
+        for (var i = 0; i < calls.Count; i++)
+        {
+            var call = calls[i];
+            var callField = string.Create(CultureInfo.InvariantCulture, $"{field}.tool_calls[{i}]");
+            if (call.Id is not { Length: > 0 } callId || call.Function?.Name is not { Length: > 0 } functionName)
             {
-                errors[callField] = ["Needs id and function.name."];
+                errors.Add(callField, "Needs id and function.name.");
                 continue;
             }
 
             Dictionary<string, object?>? arguments = null;
-            if (function.TryGetProperty("arguments", out var args) && args.GetString() is { Length: > 0 } json)
+            if (call.Function.Arguments is { Length: > 0 } json)
             {
-                try
+                arguments = ParseArguments(json);
+                if (arguments is null)
                 {
-                    arguments = JsonSerializer.Deserialize<Dictionary<string, object?>>(json);
-                }
-                catch (JsonException)
-                {
-                    errors[callField + ".function.arguments"] = ["Must be a JSON object encoded as a string."];
+                    errors.Add(callField + ".function.arguments", "Must be a JSON object encoded as a string.");
                     continue;
                 }
             }
@@ -197,155 +216,160 @@ internal static class ChatCompletionRequestReader
         }
     }
 
-    private static List<AITool>? ReadTools(JsonElement root, Dictionary<string, string[]> errors)
+    // A tool call's arguments: a JSON object in a string. Values stay JsonElements (no reflection-based binding).
+    private static Dictionary<string, object?>? ParseArguments(string json)
     {
-        if (!root.TryGetProperty("tools", out var tools) || tools.ValueKind == JsonValueKind.Null)
+        try
         {
-            return null;
-        }
-
-        if (tools.ValueKind != JsonValueKind.Array)
-        {
-            errors["tools"] = ["Must be an array of function tools."];
-            return null;
-        }
-
-        var result = new List<AITool>();
-        var index = 0;
-        foreach (var tool in tools.EnumerateArray())
-        {
-            var field = $"tools[{index++}]";
-            if (tool.ValueKind != JsonValueKind.Object
-                || !tool.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object
-                || !function.TryGetProperty("name", out var name) || name.GetString() is not { Length: > 0 } functionName)
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = GatewayJsonContext.MaxDepth });
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                errors[field] = ["Needs {\"type\":\"function\",\"function\":{\"name\":…}}."];
+                return null;
+            }
+
+            var arguments = new Dictionary<string, object?>();
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                arguments[property.Name] = property.Value.Clone();
+            }
+
+            return arguments;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static List<AITool>? ReadTools(List<ToolDto>? tools, RequestLimitsOptions limits, ValidationErrors errors)
+    {
+        if (tools is null)
+        {
+            return null;
+        }
+
+        if (tools.Count > limits.MaxTools)
+        {
+            errors.Add("tools", $"At most {limits.MaxTools} tools.");
+            return null;
+        }
+
+        var result = new List<AITool>(tools.Count);
+        for (var i = 0; i < tools.Count; i++)
+        {
+            var tool = tools[i];
+            var field = string.Create(CultureInfo.InvariantCulture, $"tools[{i}]");
+            if (tool.Type is not (null or "function"))
+            {
+                errors.Add(field + ".type", "Only \"function\" tools are supported.");
                 continue;
             }
 
-            var description = function.TryGetProperty("description", out var d) ? d.GetString() : null;
-            var schema = function.TryGetProperty("parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object
-                ? parameters.Clone()
-                : JsonDocument.Parse("{\"type\":\"object\",\"properties\":{}}").RootElement.Clone();
-            result.Add(AIFunctionFactory.CreateDeclaration(functionName, description, schema));
+            if (tool.Function?.Name is not { Length: > 0 } name)
+            {
+                errors.Add(field, "Needs {\"type\":\"function\",\"function\":{\"name\":…}}.");
+                continue;
+            }
+
+            if (!IsFunctionName(name))
+            {
+                errors.Add(field + ".function.name", $"Letters, digits, '_' and '-' only, at most {MaxFunctionNameLength} characters.");
+                continue;
+            }
+
+            if (tool.Function.Parameters is { ValueKind: not JsonValueKind.Object })
+            {
+                errors.Add(field + ".function.parameters", "Must be a JSON schema object.");
+                continue;
+            }
+
+            result.Add(AIFunctionFactory.CreateDeclaration(name, tool.Function.Description, tool.Function.Parameters ?? EmptyObjectSchema));
         }
 
         return result;
     }
 
-    private static ChatToolMode? ReadToolMode(JsonElement root, Dictionary<string, string[]> errors)
+    private static bool IsFunctionName(string name) =>
+        name.Length <= MaxFunctionNameLength && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
+
+    private static ChatToolMode? ReadToolMode(ToolChoiceDto? choice, ValidationErrors errors)
     {
-        if (!root.TryGetProperty("tool_choice", out var choice) || choice.ValueKind == JsonValueKind.Null)
+        switch (choice)
+        {
+            case null:
+                return null;
+            case { Mode: "auto" }:
+                return ChatToolMode.Auto;
+            case { Mode: "none" }:
+                return ChatToolMode.None;
+            case { Mode: "required" }:
+                return ChatToolMode.RequireAny;
+            case { Function.Function.Name: { Length: > 0 } name }:
+                return ChatToolMode.RequireSpecific(name);
+            default:
+                errors.Add("tool_choice", "Must be \"auto\", \"none\", \"required\" or {\"type\":\"function\",\"function\":{\"name\":…}}.");
+                return null;
+        }
+    }
+
+    private static ChatResponseFormat? ReadResponseFormat(ResponseFormatDto? format, ValidationErrors errors)
+    {
+        switch (format)
+        {
+            case null:
+                return null;
+            case { Type: "text" }:
+                return ChatResponseFormat.Text;
+            case { Type: "json_object" }:
+                return ChatResponseFormat.Json;
+            case { Type: "json_schema", JsonSchema.Schema: { ValueKind: JsonValueKind.Object } schema }:
+                return ChatResponseFormat.ForJsonSchema(schema, format.JsonSchema.Name, format.JsonSchema.Description);
+            default:
+                errors.Add("response_format", "Must be {\"type\":\"text\"}, {\"type\":\"json_object\"} or {\"type\":\"json_schema\",\"json_schema\":{\"schema\":{…}}}.");
+                return null;
+        }
+    }
+
+    private static List<string>? ReadStop(StopDto? stop, ValidationErrors errors)
+    {
+        if (stop is null)
         {
             return null;
         }
 
-        if (choice.ValueKind == JsonValueKind.String)
+        if (stop.Sequences.Count > MaxStopSequences)
         {
-            switch (choice.GetString())
-            {
-                case "auto": return ChatToolMode.Auto;
-                case "none": return ChatToolMode.None;
-                case "required": return ChatToolMode.RequireAny;
-            }
-        }
-        else if (choice.ValueKind == JsonValueKind.Object && choice.TryGetProperty("function", out var function)
-                 && function.TryGetProperty("name", out var name) && name.GetString() is { Length: > 0 } functionName)
-        {
-            return ChatToolMode.RequireSpecific(functionName);
+            errors.Add("stop", $"Must be a string or an array of at most {MaxStopSequences} strings.");
+            return null;
         }
 
-        return Fail<ChatToolMode?>(errors, "tool_choice", "Must be \"auto\", \"none\", \"required\" or {\"type\":\"function\",\"function\":{\"name\":…}}.");
+        return stop.Sequences;
     }
 
-    private static ChatResponseFormat? ReadResponseFormat(JsonElement root, Dictionary<string, string[]> errors)
+    private static float? Range(double? value, string field, double min, double max, ValidationErrors errors)
     {
-        if (!root.TryGetProperty("response_format", out var format) || format.ValueKind == JsonValueKind.Null)
+        if (value is not { } number)
         {
             return null;
         }
 
-        var type = format.ValueKind == JsonValueKind.Object && format.TryGetProperty("type", out var t) ? t.GetString() : null;
-        return type switch
+        if (!double.IsFinite(number) || number < min || number > max)
         {
-            "text" => ChatResponseFormat.Text,
-            "json_object" => ChatResponseFormat.Json,
-            "json_schema" when format.TryGetProperty("json_schema", out var js) && js.TryGetProperty("schema", out var schema) =>
-                ChatResponseFormat.ForJsonSchema(schema.Clone(), js.TryGetProperty("name", out var n) ? n.GetString() : null),
-            _ => Fail<ChatResponseFormat?>(errors, "response_format", "Must be {\"type\":\"text\"}, {\"type\":\"json_object\"} or {\"type\":\"json_schema\",\"json_schema\":{\"schema\":…}}."),
-        };
-    }
-
-    private static List<string>? ReadStop(JsonElement root, Dictionary<string, string[]> errors)
-    {
-        if (!root.TryGetProperty("stop", out var stop) || stop.ValueKind == JsonValueKind.Null)
-        {
+            errors.Add(field, string.Create(CultureInfo.InvariantCulture, $"Must be a number between {min} and {max}."));
             return null;
         }
 
-        if (stop.ValueKind == JsonValueKind.String)
-        {
-            return [stop.GetString()!];
-        }
-
-        if (stop.ValueKind == JsonValueKind.Array && stop.GetArrayLength() <= MaxStopSequences
-            && stop.EnumerateArray().All(s => s.ValueKind == JsonValueKind.String))
-        {
-            return [.. stop.EnumerateArray().Select(s => s.GetString()!)];
-        }
-
-        return Fail<List<string>?>(errors, "stop", $"Must be a string or an array of at most {MaxStopSequences} strings.");
+        return (float)number;
     }
 
-    private static float? ReadNumber(JsonElement root, string name, double min, double max, Dictionary<string, string[]> errors)
+    private static int? MaxTokens(int? value, string field, RequestLimitsOptions limits, ValidationErrors errors)
     {
-        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (value is { } tokens && (tokens < 1 || tokens > limits.MaxTokensCap))
         {
+            errors.Add(field, string.Create(CultureInfo.InvariantCulture, $"Must be an integer between 1 and {limits.MaxTokensCap}."));
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && number >= min && number <= max
-            ? (float)number
-            : Fail<float?>(errors, name, $"Must be a number between {min} and {max}.");
-    }
-
-    private static int? ReadInteger(JsonElement root, string name, Dictionary<string, string[]> errors)
-    {
-        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= 1
-            ? number
-            : Fail<int?>(errors, name, "Must be a positive integer.");
-    }
-
-    private static bool? ReadBoolean(JsonElement element, string name, Dictionary<string, string[]> errors, string prefix = "")
-    {
-        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        return value.ValueKind is JsonValueKind.True or JsonValueKind.False
-            ? value.GetBoolean()
-            : Fail<bool?>(errors, prefix + name, "Must be true or false.");
-    }
-
-    private static string ContentText(JsonElement message) =>
-        message.TryGetProperty("content", out var content) ? content.ValueKind switch
-        {
-            JsonValueKind.String => content.GetString() ?? string.Empty,
-            JsonValueKind.Array => string.Concat(content.EnumerateArray()
-                .Where(p => p.ValueKind == JsonValueKind.Object && p.TryGetProperty("text", out _))
-                .Select(p => p.GetProperty("text").GetString())),
-            _ => string.Empty,
-        } : string.Empty;
-
-    private static T Fail<T>(Dictionary<string, string[]> errors, string field, string message)
-    {
-        errors[field] = [message];
-        return default!;
+        return value;
     }
 }

@@ -120,6 +120,7 @@ public sealed partial class ApiReferenceTests : IDisposable
 
         Assert.Equal("admin", json["paths"]!["/api/providers/circuits/reset"]!["post"]!["x-sentinel-scope"]!.GetValue<string>());
         Assert.Equal("admin", json["paths"]!["/api/providers/{name}/faults"]!["put"]!["x-sentinel-scope"]!.GetValue<string>());
+        Assert.Equal("admin", json["paths"]!["/api/providers/{name}/probe"]!["post"]!["x-sentinel-scope"]!.GetValue<string>());
         Assert.Null(json["paths"]!["/api/providers/{name}/faults"]!["get"]!["x-sentinel-scope"]);
         Assert.NotNull(json["components"]!["securitySchemes"]!["api_key"]);
     }

@@ -1,4 +1,5 @@
-using System.Text.Json;
+using System.Text;
+using SentinelOps.Gateway.Validation;
 using Microsoft.Extensions.AI;
 using SentinelOps.Gateway.Apis.OpenAi;
 
@@ -84,7 +85,7 @@ public sealed class ChatCompletionRequestReaderTests
 
     private static (ChatCompletionRequest? Request, Dictionary<string, string[]> Errors) Read(string json)
     {
-        using var document = JsonDocument.Parse(json);
-        return ChatCompletionRequestReader.Read(document.RootElement);
+        var (request, errors) = ChatCompletionRequestReader.Read(Encoding.UTF8.GetBytes(json), new RequestLimitsOptions());
+        return (request, errors.Kept);
     }
 }
