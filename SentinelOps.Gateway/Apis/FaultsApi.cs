@@ -41,9 +41,9 @@ public static partial class FaultsApi
     {
         // No body means the status page's "Simulate outage": 503 on every call until restored.
         var fault = Outage;
-        if (request.ContentLength is not 0 && (request.ContentLength is > 0 || request.HasJsonContentType()))
+        if (request.ContentLength > 0 || (request.ContentLength is null && request.HasJsonContentType()))
         {
-            (var read, var problem) = await request.ReadJsonBodyAsync<ProviderFaultRequest>();
+            var (read, problem) = await request.ReadJsonBodyAsync<ProviderFaultRequest>();
             if (problem is not null)
             {
                 return problem;

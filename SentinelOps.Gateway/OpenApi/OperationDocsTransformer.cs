@@ -28,38 +28,10 @@ internal sealed class OperationDocsTransformer : IOpenApiOperationTransformer
         operation.Summary ??= doc.Summary;
         operation.Description ??= doc.Description;
 
-        if (doc.RequestType is not null || doc.RequestExamples is not null)
+        if ((doc.RequestType is not null || doc.RequestExamples is not null)
+            && (operation.RequestBody ??= new OpenApiRequestBody { Required = doc.RequestRequired }) is OpenApiRequestBody requestBody)
         {
-            operation.RequestBody ??= new OpenApiRequestBody
-            {
-                Required = doc.RequestRequired,
-                Content = new Dictionary<string, OpenApiMediaType>(),
-            };
-            if (operation.RequestBody is not OpenApiRequestBody requestBody)
-            {
-                return;
-            }
-
-            var body = requestBody.Content ??= new Dictionary<string, OpenApiMediaType>();
-            if (!body.TryGetValue(Json, out var media))
-            {
-                media = new OpenApiMediaType();
-                body[Json] = media;
-            }
-
-            if (media.Schema is null && doc.RequestType is not null)
-            {
-                media.Schema = await context.GetOrCreateSchemaAsync(doc.RequestType, cancellationToken: cancellationToken);
-            }
-
-            if (doc.RequestExamples is not null)
-            {
-                media.Examples ??= new Dictionary<string, IOpenApiExample>();
-                foreach (var (name, json) in doc.RequestExamples)
-                {
-                    media.Examples[name] = new OpenApiExample { Summary = name, Value = JsonNode.Parse(json) };
-                }
-            }
+            await DescribeRequestAsync(requestBody, doc, context, cancellationToken);
         }
 
         foreach (var (status, json) in doc.ResponseExamples ?? new Dictionary<int, string>())
@@ -93,6 +65,32 @@ internal sealed class OperationDocsTransformer : IOpenApiOperationTransformer
         {
             operation.Extensions ??= new Dictionary<string, IOpenApiExtension>();
             operation.Extensions["x-sentinel-scope"] = new JsonNodeExtension(JsonValue.Create("admin"));
+        }
+    }
+
+    // For endpoints that read their body by hand: the schema of the type they read, and the examples.
+    private static async Task DescribeRequestAsync(
+        OpenApiRequestBody requestBody, OperationDoc doc, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var body = requestBody.Content ??= new Dictionary<string, OpenApiMediaType>();
+        if (!body.TryGetValue(Json, out var media))
+        {
+            media = new OpenApiMediaType();
+            body[Json] = media;
+        }
+
+        if (media.Schema is null && doc.RequestType is not null)
+        {
+            media.Schema = await context.GetOrCreateSchemaAsync(doc.RequestType, cancellationToken: cancellationToken);
+        }
+
+        if (doc.RequestExamples is not null)
+        {
+            media.Examples ??= new Dictionary<string, IOpenApiExample>();
+            foreach (var (name, json) in doc.RequestExamples)
+            {
+                media.Examples[name] = new OpenApiExample { Summary = name, Value = JsonNode.Parse(json) };
+            }
         }
     }
 

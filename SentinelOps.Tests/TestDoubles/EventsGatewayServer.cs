@@ -48,13 +48,18 @@ internal sealed class EventsGatewayServer : IAsyncDisposable
             ["ConnectionStrings:redis"] = redisConnectionString,
             ["Sentinel:Events:RetryInterval"] = "00:00:00.100",
             ["Gateway:Events:MetricsFlushInterval"] = "00:00:00.200",
+            ["APP_ENV"] = "development",
+            ["Gateway:RateLimit:PermitLimit"] = "1000000",
+            ["Gateway:RateLimit:ConcurrencyLimit"] = "1000",
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.AddServiceDefaults();
         builder.AddApplicationServices();
+        builder.AddGatewaySecurity();
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseClientSecurity();
         app.MapDefaultEndpoints();
         app.MapChatApi();
         app.MapOpenAiApi();
