@@ -23,7 +23,7 @@ public static class IncidentsApi
 
     // limit and type arrive as strings so that every bad value gets a problem naming its field, not a binding failure.
     private static async Task<Results<JsonHttpResult<IncidentList>, ValidationProblem, ProblemHttpResult>> GetIncidentsAsync(
-        HttpContext context, string? limit, string? type, [Microsoft.AspNetCore.Mvc.FromServices] IServiceProvider services)
+        HttpContext context, string? limit, string? type, [Microsoft.AspNetCore.Mvc.FromServices] IncidentReader? reader)
     {
         var errors = new Dictionary<string, string[]>();
         var count = DefaultLimit;
@@ -51,7 +51,8 @@ public static class IncidentsApi
             return GatewayProblems.Invalid(errors);
         }
 
-        if (services.GetService<IncidentReader>() is not { } reader)
+        // Not registered when no Redis is configured.
+        if (reader is null)
         {
             return Unavailable(context, "No Redis is configured, so the gateway keeps no incident log.");
         }

@@ -70,10 +70,11 @@ public static class ProbeApi
         var result = await prober.ProbeAsync(provider, health.EffectiveProbeTimeout, cancellationToken);
         var statistics = new ProbeStatistics(windowSize: 1, smoothing: 1);
         statistics.Record(result);
-        var assessment = new ProviderHealthPolicy(health).Assess(statistics, previous: null);
+        // Alone, a failed probe is an outage, whatever DownAfterFailures says about a run of them.
+        var status = result.Success ? new ProviderHealthPolicy(health).Assess(statistics, previous: null).Status : ProviderHealth.Down;
         var latency = result.Success ? Math.Round(result.Latency.TotalMilliseconds, 1) : (double?)null;
         var report = new ProviderStatusReport(
-            provider.Name, assessment.Status, latency, latency, statistics.SuccessRatePct, result.CheckedAt, result.Error);
+            provider.Name, status, latency, latency, statistics.SuccessRatePct, result.CheckedAt, result.Error);
         events.Publish(EventTypes.ProviderStatus, report);
         return report;
     }

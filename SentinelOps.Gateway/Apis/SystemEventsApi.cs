@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SentinelOps.Gateway.Events;
@@ -60,14 +61,21 @@ public static class SystemEventsApi
                 detail: string.Create(CultureInfo.InvariantCulture, $"This gateway serves at most {options.Value.MaxConnections} event connections; try again later or another replica."));
         }
 
+        WebSocket socket;
         try
         {
-            using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            await connection.RunAsync(socket, client!, lastEventId, context.RequestAborted);
+            socket = await context.WebSockets.AcceptWebSocketAsync();
         }
-        finally
+        catch
         {
             hub.Disconnect(client!);
+            client!.Dispose();
+            throw;
+        }
+
+        using (socket)
+        {
+            await connection.RunAsync(socket, client!, lastEventId, context.RequestAborted); // unregisters and disposes the client
         }
 
         return TypedResults.Empty;

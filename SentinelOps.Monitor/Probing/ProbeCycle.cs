@@ -80,7 +80,16 @@ internal sealed partial class ProbeCycle
 
             foreach (var incident in update.Incidents)
             {
-                LogIncident(incident.Type, report.Provider, update.Previous?.ToString() ?? "unknown", report.Status, incident.Detail, incident.Id);
+                var previous = update.Previous?.ToString() ?? "unknown";
+                if (incident.Type == IncidentType.ProviderRecovered)
+                {
+                    LogRecovered(incident.Type, report.Provider, previous, report.Status, incident.Detail, incident.Id);
+                }
+                else
+                {
+                    LogIncident(incident.Type, report.Provider, previous, report.Status, incident.Detail, incident.Id);
+                }
+
                 _events.RecordIncident(incident);
             }
         }
@@ -106,6 +115,9 @@ internal sealed partial class ProbeCycle
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Incident {IncidentType}: provider {Provider} went from {Previous} to {Status}: {Detail} (incident {IncidentId})")]
     private partial void LogIncident(IncidentType incidentType, string provider, string previous, ProviderHealth status, string detail, string incidentId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentType}: provider {Provider} went from {Previous} to {Status}: {Detail} (incident {IncidentId})")]
+    private partial void LogRecovered(IncidentType incidentType, string provider, string previous, ProviderHealth status, string detail, string incidentId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Probe cycle {Cycle} completed for {ProviderCount} provider(s)")]
     private partial void LogCycleCompleted(int providerCount, long cycle);

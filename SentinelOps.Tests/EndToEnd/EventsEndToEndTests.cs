@@ -45,7 +45,7 @@ public sealed partial class EventsEndToEndTests(SentinelAppFixture fixture) : IA
         await ChatForAsync(gateway, SentinelAppFixture.MaxBreakDuration + TimeSpan.FromSeconds(1), deadline.Token);
         var health = await gateway.GetAsync("/health", deadline.Token);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Contains("Degraded", await health.Content.ReadAsStringAsync(deadline.Token));
+        Assert.Contains("degraded", await health.Content.ReadAsStringAsync(deadline.Token), StringComparison.OrdinalIgnoreCase);
         var duringOutage = reported.Uids.Count;
 
         await fixture.ExecuteCommandAsync(RedisServer, KnownResourceCommands.StartCommand);

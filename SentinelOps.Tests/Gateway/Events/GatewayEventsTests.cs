@@ -67,9 +67,10 @@ public sealed class GatewayEventsTests : IAsyncLifetime
         await using var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
         var sink = gateway.Services.GetRequiredService<RedisSentinelEventSink>();
         var start = DateTimeOffset.UtcNow;
-        sink.RecordIncident(new Incident(string.Empty, IncidentType.ProviderDown, "primary", start, "first"));
+        // (Not provider_down: the gateway's own subscription would isolate the primary and add an incident.)
+        sink.RecordIncident(new Incident(string.Empty, IncidentType.ProviderDegraded, "primary", start, "first"));
         sink.RecordIncident(new Incident(string.Empty, IncidentType.CircuitOpened, "primary", start.AddSeconds(1), "second"));
-        sink.RecordIncident(new Incident(string.Empty, IncidentType.ProviderRecovered, "primary", start.AddSeconds(2), "third"));
+        sink.RecordIncident(new Incident(string.Empty, IncidentType.CircuitClosed, "primary", start.AddSeconds(2), "third"));
         await WaitUntilAsync(() => sink.PendingIncidents == 0 && sink.StoredIncidents >= 3);
         using var http = gateway.CreateHttpClient();
 
@@ -77,10 +78,10 @@ public sealed class GatewayEventsTests : IAsyncLifetime
         var incidents = newest.GetProperty("incidents");
         Assert.Equal(["third", "second"], incidents.EnumerateArray().Select(i => i.GetProperty("detail").GetString()));
         Assert.Equal(2, newest.GetProperty("count").GetInt32());
-        Assert.Equal("provider_recovered", incidents[0].GetProperty("type").GetString());
+        Assert.Equal("circuit_closed", incidents[0].GetProperty("type").GetString());
         Assert.Matches(@"^\d+-\d+$", incidents[0].GetProperty("id").GetString());
 
-        var downs = (await GetJsonAsync(http, "/api/incidents?type=provider_down")).GetProperty("incidents");
+        var downs = (await GetJsonAsync(http, "/api/incidents?type=provider_degraded")).GetProperty("incidents");
         Assert.Equal(["first"], downs.EnumerateArray().Select(i => i.GetProperty("detail").GetString()));
     }
 
@@ -208,6 +209,20 @@ public sealed class GatewayEventsTests : IAsyncLifetime
         await WaitUntilAsync(async () => !(await http.GetStringAsync("/health")).Contains("degraded", StringComparison.OrdinalIgnoreCase));
         await WaitUntilAsync(async () => (await GetJsonAsync(http, "/api/metrics")).GetProperty("redis_available").GetBoolean());
         Assert.Equal(2, (await GetJsonAsync(http, "/api/metrics")).GetProperty("total_requests").GetInt64());
+    }
+
+    [Fact]
+    public async Task WithNoRedisConfigured_ChatWorks_MetricsAreLocal_AndTheIncidentLogIs503()
+    {
+        await using var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, redisConnectionString: null);
+        using var http = gateway.CreateHttpClient();
+
+        Assert.Equal("primary", await ChatAsync(http));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/api/incidents")).StatusCode);
+        var metrics = await GetJsonAsync(http, "/api/metrics");
+        Assert.Equal(1, metrics.GetProperty("total_requests").GetInt64());
+        Assert.False(metrics.GetProperty("redis_available").GetBoolean());
+        Assert.Contains("degraded", await http.GetStringAsync("/health"), StringComparison.OrdinalIgnoreCase);
     }
 
     private static async Task<string> ChatAsync(HttpClient http)
