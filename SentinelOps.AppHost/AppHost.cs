@@ -44,6 +44,9 @@ else
         ControlEndpoint: ReferenceExpression.Create($"{fallback.GetEndpoint("http")}")));
 }
 
+// A client key from a secret parameter (Parameters:gateway-api-key): the gateway hashes it at start and keeps only the hash.
+var gatewayKey = string.IsNullOrEmpty(builder.Configuration["Parameters:gateway-api-key"]) ? null : builder.AddParameter("gateway-api-key", secret: true);
+
 var gateway = builder.AddProject<Projects.SentinelOps_Gateway>("gateway", launchProfileName: null)
     .WithHttpEndpoint(port: 8000, name: "http")
     .WithExternalHttpEndpoints()
@@ -51,16 +54,15 @@ var gateway = builder.AddProject<Projects.SentinelOps_Gateway>("gateway", launch
     .WithProviders(providers)
     .WithConfigurationSection(builder.Configuration.GetSection("Gateway"))
     .WithConfigurationSection(builder.Configuration.GetSection("Monitor"))
-    .WithProbeAllCommand()
-    .WithResetCircuitsCommand(builder.Configuration["Parameters:gateway-api-key"])
+    .WithProbeAllCommand(gatewayKey)
+    .WithResetCircuitsCommand(gatewayKey)
     .WithEnvironment("APP_ENV", builder.Configuration["APP_ENV"] ?? (builder.ExecutionContext.IsRunMode ? "development" : "production"))
     .WithHttpHealthCheck("/health");
 
-// A client key from a secret parameter (Parameters:gateway-api-key): the gateway hashes it at start and keeps only the hash.
-if (!string.IsNullOrEmpty(builder.Configuration["Parameters:gateway-api-key"]))
+if (gatewayKey is not null)
 {
     gateway.WithEnvironment("Gateway__Auth__Keys__0__Name", "default")
-        .WithEnvironment("Gateway__Auth__Keys__0__Key", builder.AddParameter("gateway-api-key", secret: true))
+        .WithEnvironment("Gateway__Auth__Keys__0__Key", gatewayKey)
         .WithEnvironment("Gateway__Auth__Keys__0__Scopes__0", "chat")
         .WithEnvironment("Gateway__Auth__Keys__0__Scopes__1", "admin");
 }

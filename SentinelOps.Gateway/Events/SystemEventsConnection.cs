@@ -18,13 +18,14 @@ internal sealed partial class SystemEventsConnection(
     IIncidentBacklog backlog,
     IOptions<SystemEventsOptions> options,
     TimeProvider timeProvider,
-    ILogger<SystemEventsConnection> logger)
+    ILogger<SystemEventsConnection> logger,
+    IOptions<Security.WebSocketSecurityOptions>? security = null)
 {
     /// <summary>Runs the connection to its end. <paramref name="client"/> is registered with the hub already; this unregisters it.</summary>
     public async Task RunAsync(WebSocket socket, SystemEventsClient client, string? lastEventId, CancellationToken aborted)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, client.Dropped);
-        var receiving = ReceiveUntilClosedAsync(socket, client, stop.Token);
+        var receiving = ReceiveUntilClosedAsync(socket, client, security?.Value.MaxMessageBytes ?? int.MaxValue, stop.Token);
         try
         {
             LogConnected(client.Id, hub.Count, lastEventId);
@@ -78,10 +79,12 @@ internal sealed partial class SystemEventsConnection(
     private EncodedEvent System(string message, string? lastEventId = null, string? reason = null) =>
         EncodedEvent.Create(EventTypes.System, new SystemMessage(message, hub.Count, lastEventId, reason), timeProvider.GetUtcNow());
 
-    // Reads (and ignores) what the client sends, so its close frame is seen; a close ends the connection.
-    private static async Task ReceiveUntilClosedAsync(WebSocket socket, SystemEventsClient client, CancellationToken cancellationToken)
+    // Reads (and ignores) what the client sends, so its close frame is seen; a close ends the connection, and so does a
+    // message longer than the configured maximum (Gateway:WebSocket:MaxMessageBytes).
+    private static async Task ReceiveUntilClosedAsync(WebSocket socket, SystemEventsClient client, int maxMessageBytes, CancellationToken cancellationToken)
     {
         var buffer = new byte[256];
+        var messageBytes = 0L;
         try
         {
             while (socket.State == WebSocketState.Open)
@@ -90,6 +93,18 @@ internal sealed partial class SystemEventsConnection(
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     break;
+                }
+
+                messageBytes += result.Count;
+                if (messageBytes > maxMessageBytes)
+                {
+                    client.Drop("message_too_big");
+                    return;
+                }
+
+                if (result.EndOfMessage)
+                {
+                    messageBytes = 0;
                 }
             }
         }

@@ -6,7 +6,10 @@ namespace SentinelOps.Gateway.Security;
 /// </summary>
 internal static class GatewayEnvironment
 {
-    /// <summary>Whether the gateway runs in production, where it must not run without client keys.</summary>
+    /// <summary>
+    /// Whether the gateway runs in production, where it must not run without client keys. Anything but development or
+    /// staging counts as production, so a typo never relaxes security.
+    /// </summary>
     public static bool IsProduction(IConfiguration configuration) =>
-        configuration["APP_ENV"] is not { Length: > 0 } value || value.Trim().Equals("production", StringComparison.OrdinalIgnoreCase);
+        configuration["APP_ENV"]?.Trim().ToLowerInvariant() is not ("development" or "staging");
 }

@@ -113,6 +113,7 @@ public sealed class BadRequestTableTests
             new("no key", "/v1/chat/completions", Valid, 401, "authorization", Key: null),
             new("wrong key", "/api/chat", Seed, 401, "authorization", Key: "sk-sentinel-wrong-0123456789abcdef"),
             new("chat key on an admin endpoint", "/test/admin-only", "{}", 403, "scope", Key: chat),
+            new("chat key on the probe endpoint", "/api/providers/primary/probe", "{}", 403, "scope", Key: chat),
             new("admin key on a chat endpoint", "/api/chat", Seed, 403, "scope", Key: SecurityTestKeys.Admin),
         ];
     }

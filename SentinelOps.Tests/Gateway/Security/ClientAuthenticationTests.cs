@@ -130,6 +130,7 @@ public sealed class ClientAuthenticationTests : IAsyncLifetime
     [Theory]
     [InlineData(null)]
     [InlineData("production")]
+    [InlineData("prod")]
     public async Task WithNoKeys_InProduction_TheGatewayRefusesToStart(string? appEnv)
     {
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() =>
