@@ -38,9 +38,12 @@ internal static class SentinelRedisBuilderExtensions
 
     private static RedisResources AddRedisServerExecutable(this IDistributedApplicationBuilder builder, string name, string redisServer)
     {
-        // One data directory per AppHost run: the incident log survives a restart of redis-server (append-only file),
-        // and parallel AppHosts on one machine never share files.
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "sentinel-ops-redis", $"{Environment.ProcessId}");
+        // One data directory per AppHost run (named by its process id): the incident log survives a restart of
+        // redis-server (append-only file), and parallel AppHosts on one machine never share files.
+        // Directories of AppHosts no longer running are removed here.
+        var root = Path.Combine(Path.GetTempPath(), "sentinel-ops-redis");
+        RemoveStaleDataDirectories(root);
+        var dataDirectory = Path.Combine(root, $"{Environment.ProcessId}");
         if (Directory.Exists(dataDirectory))
         {
             Directory.Delete(dataDirectory, recursive: true);
@@ -77,6 +80,42 @@ internal static class SentinelRedisBuilderExtensions
             name,
             ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.Host)}:{endpoint.Property(EndpointProperty.Port)}"));
         return new RedisResources(connectionString, server);
+    }
+
+    private static void RemoveStaleDataDirectories(string root)
+    {
+        if (!Directory.Exists(root))
+        {
+            return;
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(root))
+        {
+            if (int.TryParse(Path.GetFileName(directory), out var pid) && pid != Environment.ProcessId && !IsRunning(pid))
+            {
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Another AppHost may be cleaning up too; harmless.
+                }
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static bool ContainerRuntimeIsHealthy()

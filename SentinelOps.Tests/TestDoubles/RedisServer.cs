@@ -6,15 +6,16 @@ using StackExchange.Redis;
 namespace SentinelOps.Tests.TestDoubles;
 
 /// <summary>
-/// A real <c>redis-server</c> process on a loopback port of this worktree's range (9300–9349), with append-only
-/// persistence in a temporary directory, so a test can stop it and start it again with its data.
+/// A real <c>redis-server</c> process on a loopback port, with append-only persistence in a temporary directory, so a
+/// test can stop it and start it again with its data. The port is one the OS hands out, or one of the range in
+/// <c>SENTINEL_TEST_PORT_RANGE</c> (e.g. <c>9300-9349</c>) when set; a port taken meanwhile by another server is
+/// detected (by process id) and the next one tried.
 /// </summary>
 internal sealed class RedisServer : IAsyncDisposable
 {
-    private const int FirstPort = 9300;
-    private const int LastPort = 9349;
     private static readonly Lock PortGate = new();
-    private static int s_nextPort = FirstPort;
+    private static readonly (int First, int Last)? PortRange = ReadPortRange();
+    private static int s_nextPort = PortRange?.First ?? 0;
 
     private readonly string _directory;
     private Process? _process;
@@ -130,12 +131,19 @@ internal sealed class RedisServer : IAsyncDisposable
 
     private static int NextFreePort()
     {
+        if (PortRange is not { } range)
+        {
+            using var ephemeral = new TcpListener(IPAddress.Loopback, 0);
+            ephemeral.Start();
+            return ((IPEndPoint)ephemeral.LocalEndpoint).Port;
+        }
+
         lock (PortGate)
         {
-            for (var tries = 0; tries <= LastPort - FirstPort; tries++)
+            for (var tries = 0; tries <= range.Last - range.First; tries++)
             {
                 var port = s_nextPort;
-                s_nextPort = port == LastPort ? FirstPort : port + 1;
+                s_nextPort = port == range.Last ? range.First : port + 1;
                 try
                 {
                     using var listener = new TcpListener(IPAddress.Loopback, port);
@@ -148,6 +156,14 @@ internal sealed class RedisServer : IAsyncDisposable
             }
         }
 
-        throw new InvalidOperationException($"No free port in {FirstPort}-{LastPort}.");
+        throw new InvalidOperationException($"No free port in {range.First}-{range.Last}.");
+    }
+
+    private static (int, int)? ReadPortRange()
+    {
+        var parts = Environment.GetEnvironmentVariable("SENTINEL_TEST_PORT_RANGE")?.Split('-');
+        return parts is [var first, var last] && int.TryParse(first, out var from) && int.TryParse(last, out var to) && from <= to
+            ? (from, to)
+            : null;
     }
 }
