@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.AI;
-using SentinelOps.Gateway.ChatClients;
 using Microsoft.Extensions.Options;
+using SentinelOps.Gateway.ChatClients;
 using SentinelOps.Gateway.Security;
 using SentinelOps.Gateway.Validation;
 

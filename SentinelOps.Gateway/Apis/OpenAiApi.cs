@@ -3,13 +3,13 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
 using OpenAI.Chat;
 using SentinelOps.Gateway.Apis.OpenAi;
 using SentinelOps.Gateway.ChatClients;
 using SentinelOps.Gateway.Providers;
-using Microsoft.Extensions.Options;
-using SentinelOps.Gateway.Validation;
 using SentinelOps.Gateway.Security;
+using SentinelOps.Gateway.Validation;
 
 // OPENAI001: AsOpenAIChatCompletion / AsOpenAIStreamingChatCompletionUpdatesAsync are the official bridge from
 // Microsoft.Extensions.AI to OpenAI's own wire types, still marked experimental. Versions are pinned centrally and the
