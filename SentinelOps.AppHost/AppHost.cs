@@ -33,6 +33,7 @@ var gateway = builder.AddProject<Projects.SentinelOps_Gateway>("gateway", launch
     .WithAppEnvironment()
     .WithLogFormat()
     .WithProbeAllCommand(gatewayKey)
+    .WithResetCircuitsCommand(gatewayKey)
     .WithHttpHealthCheck("/health");
 
 if (gatewayKey is not null)

@@ -28,6 +28,12 @@ public sealed class ProviderOptions
     /// <summary>The API key, if the provider needs one. Secret: never logged, traced or returned.</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// The root of a simulated provider's fault-control API (<c>/control/faults</c>), so operators can inject and clear
+    /// faults through the gateway; <see langword="null"/> for real providers.
+    /// </summary>
+    public Uri? ControlEndpoint { get; set; }
+
     /// <summary>Lower is tried first; ties keep configuration order.</summary>
     [Range(0, 1000)]
     public int Priority { get; set; }
