@@ -19,7 +19,11 @@ public sealed class DefaultSettingsAppFixture : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SentinelOps_AppHost>(
-            [],
+            [
+                // Resilience defaults, but not the per-client rate limit (100 per 60 s): the concurrent phase sends
+                // tens of thousands of requests from one client on purpose.
+                "--Gateway:RateLimit:PermitLimit=10000000",
+            ],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
         App = await builder.BuildAsync(timeout.Token);
