@@ -19,12 +19,15 @@ public sealed class JsonConsoleLoggingTests
     [Fact]
     public async Task AServiceWithLogFormatJson_WritesJsonLines_WithTraceAndRequestIdsOnEveryLineOfARequest()
     {
-        var port = FreeLoopbackPort();
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         var lines = new ConcurrentQueue<string>();
-        using var simulator = StartSimulator(port, lines);
+
+        // Port 0: the simulator binds a port of its own and says which, so no other test's server can answer for it.
+        using var simulator = StartSimulator(0, lines);
         try
         {
+            var port = 0;
+            await WaitUntilAsync(() => Task.FromResult((port = ListeningPort(lines)) > 0));
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
             await WaitUntilAsync(async () => await AnswersAsync(http));
             using var request = new HttpRequestMessage(HttpMethod.Get, "v1/models");
@@ -119,6 +122,20 @@ public sealed class JsonConsoleLoggingTests
         return process;
     }
 
+    private static int ListeningPort(IEnumerable<string> lines)
+    {
+        foreach (var line in lines)
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(line, @"Now listening on: http://127\.0\.0\.1:(\d+)");
+            if (match.Success)
+            {
+                return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+
     private static async Task<bool> AnswersAsync(HttpClient http)
     {
         try
@@ -138,12 +155,5 @@ public sealed class JsonConsoleLoggingTests
         {
             await Task.Delay(TimeSpan.FromMilliseconds(100), timeout.Token);
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
