@@ -131,7 +131,19 @@ public sealed class EventStreamClient : IAsyncDisposable
                 message.Write(buffer, 0, result.Count);
                 if (result.EndOfMessage)
                 {
-                    _messages.Writer.TryWrite(JsonDocument.Parse(Encoding.UTF8.GetString(message.ToArray())).RootElement.Clone());
+                    JsonElement parsed;
+                    try
+                    {
+                        parsed = JsonDocument.Parse(message.ToArray()).RootElement.Clone();
+                    }
+                    catch (JsonException ex)
+                    {
+                        // A frame that is not JSON fails whoever reads the next message, not the disposal.
+                        _messages.Writer.TryComplete(new InvalidDataException("The server sent a frame that is not JSON: " + Encoding.UTF8.GetString(message.ToArray()), ex));
+                        return;
+                    }
+
+                    _messages.Writer.TryWrite(parsed);
                     message.SetLength(0);
                 }
             }
