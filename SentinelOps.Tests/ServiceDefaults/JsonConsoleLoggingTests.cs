@@ -28,7 +28,7 @@ public sealed class JsonConsoleLoggingTests
         {
             var port = 0;
             await WaitUntilAsync(() => Task.FromResult((port = ListeningPort(lines)) > 0));
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
+            using var http = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
             await WaitUntilAsync(async () => await AnswersAsync(http));
             using var request = new HttpRequestMessage(HttpMethod.Get, "v1/models");
             request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
