@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SentinelOps.Gateway.Metrics;
+using SentinelOps.Gateway.Providers;
 using SentinelOps.Shared.Metrics;
 
 namespace SentinelOps.Gateway.Apis;
@@ -15,6 +16,10 @@ public static class MetricsApi
         return app;
     }
 
-    private static async Task<Ok<MetricsReport>> GetMetricsAsync(RequestMetricsStore store, HttpContext context) =>
-        TypedResults.Ok(await store.GetReportAsync(context.RequestAborted));
+    private static async Task<Ok<MetricsReport>> GetMetricsAsync(RequestMetricsStore store, ProviderChain chain, HttpContext context)
+    {
+        var (totals, redisAvailable) = await store.ReadTotalsAsync(context.RequestAborted);
+        var active = chain.Providers.FirstOrDefault(p => p.Breaker is null || p.Breaker.WouldPermit())?.Name;
+        return TypedResults.Ok(totals.ToReport(active, store.Uptime) with { RedisAvailable = redisAvailable });
+    }
 }

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Options;
-using SentinelOps.Gateway.Events;
-using SentinelOps.Gateway.Providers;
 using SentinelOps.Shared.Events;
 using SentinelOps.Shared.Metrics;
 using StackExchange.Redis;
@@ -17,7 +15,9 @@ namespace SentinelOps.Gateway.Metrics;
 /// <c>NX</c> and increments only if it was not there. A flush that failed is retried with the same batch (and id)
 /// until Redis confirms it, so a lost reply neither loses nor doubles counts; new requests meanwhile count towards
 /// the next batch.</para>
-/// <para>Flushing and reading hold one gate, so a read never counts a batch twice or not at all.</para>
+/// <para>While Redis cannot be read, the totals last read stand in for it, plus every batch this replica has applied
+/// since: a read also tells whether the batch in flight is already in the hash, so no batch is counted twice or not at
+/// all. Flushing and reading hold one gate.</para>
 /// </remarks>
 public sealed partial class RequestMetricsStore
 {
@@ -31,31 +31,38 @@ public sealed partial class RequestMetricsStore
         return 0
         """;
 
+    // KEYS[1] the totals hash, KEYS[2] the batch-id key of the batch in flight (or one that never exists).
+    private const string ReadScript = """
+        return { redis.call('HGETALL', KEYS[1]), redis.call('EXISTS', KEYS[2]) }
+        """;
+
+    private const string NoBatchKey = RedisKeys.MetricsBatchPrefix + "none";
     private static readonly TimeSpan BatchIdLifetime = TimeSpan.FromDays(1);
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(2);
 
     private readonly RequestCounters _counters;
-    private readonly ProviderChain _chain;
     private readonly IServiceProvider _services;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly long _startedAt;
+    private readonly Dictionary<string, long> _redisTotals = new(StringComparer.Ordinal);
 
     private (string Id, Dictionary<string, long> Deltas)? _pending;
-    private KeyValuePair<RedisValue, RedisValue>[] _lastRedisTotals = [];
+    private bool _pendingInRedisTotals;
 
     /// <summary>Creates the store; the uptime it reports starts now.</summary>
-    public RequestMetricsStore(
-        RequestCounters counters, ProviderChain chain, IServiceProvider services, TimeProvider timeProvider, ILogger<RequestMetricsStore> logger)
+    public RequestMetricsStore(RequestCounters counters, IServiceProvider services, TimeProvider timeProvider, ILogger<RequestMetricsStore> logger)
     {
         _counters = counters;
-        _chain = chain;
         _services = services;
         _timeProvider = timeProvider;
         _logger = logger;
         _startedAt = timeProvider.GetTimestamp();
     }
+
+    /// <summary>How long this process has counted requests.</summary>
+    public TimeSpan Uptime => _timeProvider.GetElapsedTime(_startedAt);
 
     /// <summary>Adds the counts since the last flush to the Redis totals. Returns <see langword="false"/> if Redis did not confirm (they are kept for the next try).</summary>
     public async Task<bool> FlushAsync(CancellationToken cancellationToken)
@@ -98,7 +105,13 @@ public sealed partial class RequestMetricsStore
                     LogBatchAlreadyApplied(id);
                 }
 
+                if (!_pendingInRedisTotals)
+                {
+                    AddTo(_redisTotals, batch);
+                }
+
                 _pending = null;
+                _pendingInRedisTotals = false;
                 return true;
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -113,8 +126,11 @@ public sealed partial class RequestMetricsStore
         }
     }
 
-    /// <summary>The <c>GET /api/metrics</c> body. When Redis cannot be read, the last totals read from it are used and <see cref="MetricsReport.RedisAvailable"/> is false.</summary>
-    public async Task<MetricsReport> GetReportAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The totals across every replica and restart. When Redis cannot be read, the totals last read plus this
+    /// replica's counts since, with <c>RedisAvailable</c> false.
+    /// </summary>
+    public async Task<(RequestTotals Totals, bool RedisAvailable)> ReadTotalsAsync(CancellationToken cancellationToken)
     {
         var totals = new RequestTotals();
         var available = false;
@@ -125,8 +141,21 @@ public sealed partial class RequestMetricsStore
             {
                 try
                 {
-                    _lastRedisTotals = [.. (await redis.GetDatabase().HashGetAllAsync(RedisKeys.Metrics).WaitAsync(ReadTimeout, cancellationToken))
-                        .Select(e => KeyValuePair.Create(e.Name, e.Value))];
+                    var batchKey = _pending is { } inFlight ? RedisKeys.MetricsBatchPrefix + inFlight.Id : NoBatchKey;
+                    var result = (RedisResult[])(await redis.GetDatabase()
+                        .ScriptEvaluateAsync(ReadScript, [RedisKeys.Metrics, batchKey])
+                        .WaitAsync(ReadTimeout, cancellationToken))!;
+                    var hash = (RedisValue[])result[0]!;
+                    _redisTotals.Clear();
+                    for (var i = 0; i + 1 < hash.Length; i += 2)
+                    {
+                        if (hash[i + 1].TryParse(out long count))
+                        {
+                            _redisTotals[hash[i]!] = count;
+                        }
+                    }
+
+                    _pendingInRedisTotals = _pending is not null && (long)result[1] == 1;
                     available = true;
                 }
                 catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -135,15 +164,8 @@ public sealed partial class RequestMetricsStore
                 }
             }
 
-            foreach (var (field, value) in _lastRedisTotals)
-            {
-                if (value.TryParse(out long count))
-                {
-                    totals.Add(field!, count);
-                }
-            }
-
-            if (_pending is { } pending)
+            totals.Add(_redisTotals);
+            if (_pending is { } pending && !_pendingInRedisTotals)
             {
                 totals.Add(pending.Deltas);
             }
@@ -155,8 +177,15 @@ public sealed partial class RequestMetricsStore
             _gate.Release();
         }
 
-        var active = _chain.Providers.FirstOrDefault(p => p.Breaker is null || p.Breaker.WouldPermit())?.Name;
-        return totals.ToReport(active, _timeProvider.GetElapsedTime(_startedAt)) with { RedisAvailable = available };
+        return (totals, available);
+    }
+
+    private static void AddTo(Dictionary<string, long> totals, Dictionary<string, long> batch)
+    {
+        foreach (var (field, delta) in batch)
+        {
+            totals[field] = totals.GetValueOrDefault(field) + delta;
+        }
     }
 
     // Resolved late: resolving the multiplexer connects, which must not happen on a request.
@@ -168,6 +197,6 @@ public sealed partial class RequestMetricsStore
     [LoggerMessage(Level = LogLevel.Debug, Message = "Metrics flush to Redis failed ({Error}); kept for the next flush")]
     private partial void LogFlushFailed(string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the metrics totals from Redis failed ({Error}); reporting the last totals read")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the metrics totals from Redis failed ({Error}); reporting the last totals read plus this replica's counts since")]
     private partial void LogReadFailed(string error);
 }
