@@ -49,17 +49,12 @@ internal static class SentinelRedisBuilderExtensions
 
     private static RedisResources AddRedisServerExecutable(this IDistributedApplicationBuilder builder, string name, string redisServer)
     {
-        // One data directory per AppHost run (named by its process id): the incident log survives a restart of
-        // redis-server (append-only file), and parallel AppHosts on one machine never share files.
-        // Directories of AppHosts no longer running are removed here.
+        // One data directory per AppHost (named by its process id and a random suffix): the incident log survives a
+        // restart of redis-server (append-only file), and no two AppHosts ever share files, not even two built in one
+        // process (as tests do). Directories of processes no longer running are removed here.
         var root = Path.Combine(Path.GetTempPath(), "sentinel-ops-redis");
         RemoveStaleDataDirectories(root);
-        var dataDirectory = Path.Combine(root, $"{Environment.ProcessId}");
-        if (Directory.Exists(dataDirectory))
-        {
-            Directory.Delete(dataDirectory, recursive: true);
-        }
-
+        var dataDirectory = Path.Combine(root, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dataDirectory);
         var server = builder.AddExecutable($"{name}-server", redisServer, dataDirectory)
             .WithEndpoint(name: "tcp", scheme: "tcp");
@@ -102,7 +97,9 @@ internal static class SentinelRedisBuilderExtensions
 
         foreach (var directory in Directory.EnumerateDirectories(root))
         {
-            if (int.TryParse(Path.GetFileName(directory), out var pid) && pid != Environment.ProcessId && !IsRunning(pid))
+            var name = Path.GetFileName(directory);
+            var owner = name.Split('-')[0];
+            if (int.TryParse(owner, out var pid) && pid != Environment.ProcessId && !IsRunning(pid))
             {
                 try
                 {

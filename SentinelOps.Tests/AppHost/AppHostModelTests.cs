@@ -131,6 +131,24 @@ public sealed class AppHostModelTests
         Assert.Contains("Ollama:Mode=Simulator", ex.ToString());
     }
 
+    [Fact]
+    public async Task TwoAppHostsInOneProcess_KeepTheirOwnRedisDataDirectories()
+    {
+        await using var first = await BuildAsync();
+        if (ResourcesOf(first).SingleOrDefault(r => r.Name == "redis-server") is not ExecutableResource firstServer)
+        {
+            return; // Redis runs as a container here: no data directory of ours.
+        }
+
+        await using var second = await BuildAsync();
+        var secondServer = (ExecutableResource)ResourcesOf(second).Single(r => r.Name == "redis-server");
+
+        // Building the second must not take over or delete the first one's files (its redis-server may be running).
+        Assert.NotEqual(firstServer.WorkingDirectory, secondServer.WorkingDirectory);
+        Assert.True(Directory.Exists(firstServer.WorkingDirectory));
+        Assert.True(Directory.Exists(secondServer.WorkingDirectory));
+    }
+
     private static async Task<DistributedApplication> BuildAsync(params string[] args)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
