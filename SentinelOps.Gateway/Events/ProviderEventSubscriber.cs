@@ -19,7 +19,9 @@ namespace SentinelOps.Gateway.Events;
 /// <c>sentinel:provider_status</c> hash are applied, and each live <c>provider_status</c> report is applied too — a
 /// <c>down</c> report isolates; a <c>healthy</c> or <c>degraded</c> one closes a circuit only if the monitor isolated
 /// it. Reports older than <see cref="GatewayEventsOptions.ProviderStatusMaxAge"/> (a stopped monitor) are ignored.</para>
-/// <para>Never blocks a request: messages are handled on StackExchange.Redis' subscription thread.</para>
+/// <para>Messages are handled one at a time, in the order published (a <see cref="ChannelMessageQueue"/>; a handler
+/// subscription would run them concurrently, and a <c>provider_down</c> overtaken by its <c>provider_recovered</c> would
+/// leave a healthy provider isolated). Never blocks a request.</para>
 /// </remarks>
 internal sealed partial class ProviderEventSubscriber(
     IServiceProvider services,
@@ -55,7 +57,8 @@ internal sealed partial class ProviderEventSubscriber(
         {
             try
             {
-                await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.Events), (_, message) => Handle(message));
+                var queue = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.Events));
+                queue.OnMessage(message => Handle(message.Message));
                 LogSubscribed(RedisKeys.Events);
                 break;
             }

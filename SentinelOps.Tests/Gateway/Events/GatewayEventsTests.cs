@@ -120,12 +120,36 @@ public sealed class GatewayEventsTests : IAsyncLifetime
         var breaker = gateway.Chain.Find("primary")!.Breaker!;
         await using var redis = await _redis.ConnectAsync();
 
+        // Messages are applied in order: once a later one has taken effect, the stale one has been seen (and ignored).
         await PublishStatusAsync(redis, ProviderHealth.Down, DateTimeOffset.UtcNow - TimeSpan.FromHours(1));
+        await PublishStatusAsync(redis, ProviderHealth.Down, DateTimeOffset.UtcNow, provider: "fallback");
+        await WaitUntilAsync(() => gateway.Chain.Find("fallback")!.Breaker!.State == CircuitState.Isolated);
+        Assert.Equal(CircuitState.Closed, breaker.State);
+
         await PublishStatusAsync(redis, ProviderHealth.Down, DateTimeOffset.UtcNow);
         await WaitUntilAsync(() => breaker.State == CircuitState.Isolated);
 
         await PublishStatusAsync(redis, ProviderHealth.Healthy, DateTimeOffset.UtcNow);
         await WaitUntilAsync(() => breaker.State == CircuitState.Closed);
+    }
+
+    [Fact]
+    public async Task OutagesAndRecoveriesPublishedBackToBack_AreAppliedInOrder()
+    {
+        await using var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
+        var breaker = gateway.Chain.Find("primary")!.Breaker!;
+        await using var redis = await _redis.ConnectAsync();
+
+        for (var i = 0; i < 20; i++)
+        {
+            await PublishIncidentAsync(redis, IncidentType.ProviderDown);
+            await PublishIncidentAsync(redis, IncidentType.ProviderRecovered);
+        }
+
+        // Handled in order, the last word is "recovered"; a later message taking effect shows all were handled.
+        await PublishStatusAsync(redis, ProviderHealth.Down, DateTimeOffset.UtcNow, provider: "fallback");
+        await WaitUntilAsync(() => gateway.Chain.Find("fallback")!.Breaker!.State == CircuitState.Isolated);
+        Assert.Equal(CircuitState.Closed, breaker.State);
     }
 
     [Fact]
@@ -250,8 +274,8 @@ public sealed class GatewayEventsTests : IAsyncLifetime
         await PublishAsync(redis, EventTypes.Incident, incident, "1-0");
     }
 
-    private static Task PublishStatusAsync(IConnectionMultiplexer redis, ProviderHealth status, DateTimeOffset checkedAt) =>
-        PublishAsync(redis, EventTypes.ProviderStatus, new ProviderStatusReport("primary", status, 10, 12, 100, checkedAt), null);
+    private static Task PublishStatusAsync(IConnectionMultiplexer redis, ProviderHealth status, DateTimeOffset checkedAt, string provider = "primary") =>
+        PublishAsync(redis, EventTypes.ProviderStatus, new ProviderStatusReport(provider, status, 10, 12, 100, checkedAt), null);
 
     private static async Task PublishAsync(IConnectionMultiplexer redis, string eventType, object payload, string? id)
     {
