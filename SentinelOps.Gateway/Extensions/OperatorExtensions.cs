@@ -24,13 +24,9 @@ internal static class OperatorExtensions
         return builder;
     }
 
-    /// <summary>
-    /// Serves the status page (<c>wwwroot</c>) at <c>/</c>, open to all (before client security), and gives the API
-    /// reference its own Content-Security-Policy.
-    /// </summary>
+    /// <summary>Serves the status page (<c>wwwroot</c>) at <c>/</c>, open to all (before client security).</summary>
     public static WebApplication UseStatusPage(this WebApplication app)
     {
-        app.UseMiddleware<ApiReferencePolicyMiddleware>();
         app.UseDefaultFiles();
         app.UseStaticFiles(new StaticFileOptions
         {

@@ -1,4 +1,4 @@
-namespace SentinelOps.Gateway.Operator;
+namespace SentinelOps.Gateway.Security;
 
 /// <summary>
 /// The Content-Security-Policy of the API reference. Every other response keeps the gateway's strict policy

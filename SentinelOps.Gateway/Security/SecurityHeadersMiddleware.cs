@@ -7,6 +7,7 @@ namespace SentinelOps.Gateway.Security;
 /// Adds the security headers to every response and a request id: a sane incoming <c>x-request-id</c> is kept (so a
 /// caller can correlate), anything else is replaced by a fresh one.
 /// </summary>
+/// <remarks>The Content-Security-Policy is the configured strict one, except where <see cref="ContentSecurityPolicies"/> names another.</remarks>
 internal sealed class SecurityHeadersMiddleware(RequestDelegate next, IOptions<SecurityHeadersOptions> options)
 {
     /// <summary>The request id header.</summary>
@@ -26,7 +27,7 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next, IOptions<S
         headers.XContentTypeOptions = NoSniff;
         headers.XFrameOptions = Deny;
         headers["Referrer-Policy"] = NoReferrer;
-        headers.ContentSecurityPolicy = _contentSecurityPolicy;
+        headers.ContentSecurityPolicy = ContentSecurityPolicies.For(context.Request.Path) ?? _contentSecurityPolicy;
 
         var requestId = context.Request.Headers[RequestIdHeader] is [{ } incoming] && IsSane(incoming)
             ? incoming

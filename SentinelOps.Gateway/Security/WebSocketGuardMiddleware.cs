@@ -5,15 +5,11 @@ namespace SentinelOps.Gateway.Security;
 
 /// <summary>
 /// On endpoints marked <see cref="WebSocketEndpointMetadata"/>: refuses a browser page from an origin that is not
-/// allowed (403), and caps open connections over all clients (429); runs after authentication and authorization.
+/// allowed (403); runs after authentication and authorization.
 /// </summary>
+/// <remarks>How many connections a replica holds is the endpoint's to cap (<c>Gateway:Events:MaxConnections</c>, 503).</remarks>
 internal sealed class WebSocketGuardMiddleware(RequestDelegate next, IOptions<WebSocketSecurityOptions> options)
 {
-    private int _open;
-
-    /// <summary>Connections open now.</summary>
-    public int OpenConnections => Volatile.Read(ref _open);
-
     public async Task InvokeAsync(HttpContext context)
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<WebSocketEndpointMetadata>() is null)
@@ -29,23 +25,7 @@ internal sealed class WebSocketGuardMiddleware(RequestDelegate next, IOptions<We
             return;
         }
 
-        if (Interlocked.Increment(ref _open) > options.Value.MaxConnections)
-        {
-            Interlocked.Decrement(ref _open);
-            context.Response.Headers.RetryAfter = "5";
-            await GatewayProblems.Field(StatusCodes.Status429TooManyRequests, "too-many-connections", "Too many WebSocket connections", "connection",
-                $"The gateway holds its maximum of {options.Value.MaxConnections} WebSocket connections; try again later.").ExecuteAsync(context);
-            return;
-        }
-
-        try
-        {
-            await next(context);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _open);
-        }
+        await next(context);
     }
 
     // A page the gateway serves itself (same scheme, host and port) or one from a configured origin.

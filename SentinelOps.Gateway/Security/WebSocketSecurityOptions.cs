@@ -14,10 +14,6 @@ public sealed class WebSocketSecurityOptions
     /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
 
-    /// <summary>Open WebSocket connections at most, over all clients.</summary>
-    [Range(1, 100_000, ErrorMessage = "Gateway:WebSocket:MaxConnections must be between 1 and 100000.")]
-    public int MaxConnections { get; set; } = 200;
-
     /// <summary>Largest message a client may send, in bytes; endpoints close the socket (1009) above it.</summary>
     [Range(16, 1024 * 1024, ErrorMessage = "Gateway:WebSocket:MaxMessageBytes must be between 16 and 1048576.")]
     public int MaxMessageBytes { get; set; } = 4096;

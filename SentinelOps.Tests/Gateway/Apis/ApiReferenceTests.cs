@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
 using SentinelOps.Gateway.Operator;
+using SentinelOps.Gateway.Security;
 using SentinelOps.Tests.TestDoubles;
 
 namespace SentinelOps.Tests.Gateway.Apis;

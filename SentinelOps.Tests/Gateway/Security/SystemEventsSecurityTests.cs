@@ -11,12 +11,13 @@ namespace SentinelOps.Tests.Gateway.Security;
 public sealed class SystemEventsSecurityTests
 {
     [Fact]
-    public async Task TheEventSocket_NeedsAKeyOrTicket_AnAllowedOrigin_AndDropsAnOversizedMessage()
+    public async Task TheEventSocket_NeedsAKeyOrTicket_AnAllowedOrigin_IsCapped_AndDropsAnOversizedMessage()
     {
         await using var primary = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
         await using var fallback = await SimulatorServer.StartAsync(SimulatorProtocol.Ollama);
         var settings = SecurityTestKeys.Settings();
         settings["Gateway:WebSocket:MaxMessageBytes"] = "1024";
+        settings["Gateway:Events:MaxConnections"] = "1";
         await using var gateway = await GatewayServer.StartAsync(primary, fallback, settings);
         var events = new UriBuilder(gateway.BaseAddress) { Scheme = "ws", Path = "/ws/system-events" }.Uri;
         using var http = gateway.CreateClient(SecurityTestKeys.Chat);
@@ -31,6 +32,7 @@ public sealed class SystemEventsSecurityTests
         socket.Options.SetRequestHeader("Origin", gateway.BaseAddress.GetLeftPart(UriPartial.Authority));
         await socket.ConnectAsync(new Uri(events + "?ticket=" + ticket), CancellationToken.None);
         Assert.Contains("\"connected\"", await ReceiveTextAsync(socket));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, await RefusedWithAsync(events, origin: null, key: SecurityTestKeys.Chat));
 
         await socket.SendAsync(new byte[4096], WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
         var farewell = await ReceiveTextAsync(socket);
