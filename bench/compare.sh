@@ -48,7 +48,7 @@ case_pair() { # label fault
   all_calls+=("${calls[@]}")
 }
 
-echo "wrk, 1 thread, $connections connections, ${duration} s per case after a 3 s warm-up, $(nproc) cores; simulators answer at once."
+echo "wrk, 1 thread, $connections connections, ${duration} s per case after a ${WARMUP:-15} s warm-up, $(nproc) cores; simulators answer at once."
 echo
 echo "| case | req/s | p50 | p90 | p99 | non-2xx |"
 echo "|---|---|---|---|---|---|"

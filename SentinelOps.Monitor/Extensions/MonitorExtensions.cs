@@ -15,10 +15,6 @@ internal static class MonitorExtensions
             .Bind(builder.Configuration)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddOptions<ProviderHealthOptions>()
-            .BindConfiguration(ProviderHealthOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddSentinelEvents();

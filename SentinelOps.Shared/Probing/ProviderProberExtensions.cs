@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace SentinelOps.Shared.Probing;
 
-/// <summary>Registers <see cref="ProviderProber"/> with its own <see cref="HttpClient"/>.</summary>
+/// <summary>Registers <see cref="ProviderProber"/> with its own <see cref="HttpClient"/> and its options (section <c>Monitor</c>).</summary>
 public static class ProviderProberExtensions
 {
     /// <summary>
@@ -13,6 +13,10 @@ public static class ProviderProberExtensions
     public static IServiceCollection AddProviderProber(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<ProviderHealthOptions>()
+            .BindConfiguration(ProviderHealthOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental; it is the supported way to opt one client out of ConfigureHttpClientDefaults.
         services.AddHttpClient<ProviderProber>()

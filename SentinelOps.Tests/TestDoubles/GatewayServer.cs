@@ -83,25 +83,10 @@ internal sealed class GatewayServer : IAsyncDisposable
         configure?.Invoke(builder);
 
         // As Program.cs.
-        builder.AddServiceDefaults();
-        builder.AddApplicationServices();
-        builder.AddGatewaySecurity();
-        builder.AddProviderProbes();
-        builder.AddSystemEvents();
+        builder.AddGatewayServices();
         var app = builder.Build();
-        app.UseSecurityHeaders();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseClientSecurity();
-        app.UseWebSockets();
-        app.MapDefaultEndpoints();
-        app.MapChatApi();
-        app.MapOpenAiApi();
-        app.MapProvidersApi();
-        app.MapAuthApi();
-        app.MapGatewayEventsApis();
-        app.MapProbeApi();
-        app.MapSystemEventsApi();
+        app.UseGatewayPipeline();
+        app.MapGatewayEndpoints();
         map?.Invoke(app);
         await app.StartAsync();
 
