@@ -51,7 +51,8 @@ public sealed class RealClientResilienceTests
         await using var fallback = await SimulatorServer.StartAsync(SimulatorProtocol.Ollama);
         using var gateway = GatewayHost.Create(primary, fallback, settings: new Dictionary<string, string?>
         {
-            ["Gateway:Timeouts:Attempt"] = "00:00:00.500",
+            // Below the 15 s first-token limit, yet long enough for the fallback's first (cold) call on a loaded machine.
+            ["Gateway:Timeouts:Attempt"] = "00:00:02",
         });
         await primary.SetFaultAsync(new { mode = "hang" });
 
@@ -63,7 +64,7 @@ public sealed class RealClientResilienceTests
 
         var breaker = gateway.Chain.Find("primary")!.Breaker!;
         Assert.Equal(CircuitState.Open, breaker.State);
-        Assert.Equal(TimeSpan.FromMilliseconds(500), breaker.SlowCallThreshold);
+        Assert.Equal(TimeSpan.FromSeconds(2), breaker.SlowCallThreshold);
         Assert.Equal(3, (await primary.GetStatsAsync()).ChatRequests);
     }
 
