@@ -17,6 +17,9 @@ namespace SentinelOps.Gateway.ChatClients;
 /// <see cref="CircuitPermit.TrialTimeToFirstToken"/> is given up with <see cref="AttemptTimeoutException"/>: a failed
 /// trial, and the caller moves on to the next provider instead of waiting out a hang. Streaming calls only; a
 /// non-streaming call has no first token to wait for.</para>
+/// <para>A call still waiting for its first token (or, not streaming, for its response) when the circuit is isolated
+/// — the monitor found the provider down — is given up with <see cref="AttemptIsolatedException"/>, so its caller
+/// moves on at once rather than waiting out a provider known to be dead. An answer already flowing is left alone.</para>
 /// <para>The breaker is reachable through <see cref="GetService"/>, so routers can ask it before calling.</para>
 /// </remarks>
 public sealed class CircuitBreakerChatClient : DelegatingChatClient
@@ -40,11 +43,18 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
     {
         var permit = Enter();
         var started = _timeProvider.GetTimestamp();
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var isolation = GiveUpOnIsolation(permit, attempt);
         try
         {
-            var response = await base.GetResponseAsync(messages, options, cancellationToken);
+            var response = await base.GetResponseAsync(messages, options, attempt.Token);
             _breaker.RecordSuccess(permit, _timeProvider.GetElapsedTime(started));
             return response;
+        }
+        catch (Exception) when (permit.Isolation.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            _breaker.RecordAbandoned(permit);
+            throw new AttemptIsolatedException(_breaker.Provider);
         }
         catch (Exception ex)
         {
@@ -64,8 +74,9 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
 
         // Only trials get a timer of their own: the ordinary path stays as cheap as it was.
         using var trialLimit = permit.TrialTimeToFirstToken is { } limit ? new CancellationTokenSource(limit, _timeProvider) : null;
-        using var linked = trialLimit is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, trialLimit.Token);
-        var token = linked?.Token ?? cancellationToken;
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, trialLimit?.Token ?? CancellationToken.None);
+        var isolation = GiveUpOnIsolation(permit, attempt);
+        var token = attempt.Token;
         IAsyncEnumerator<ChatResponseUpdate> enumerator;
         try
         {
@@ -73,6 +84,7 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
         }
         catch (Exception ex)
         {
+            isolation.Dispose();
             Report(permit, ex, cancellationToken);
             throw;
         }
@@ -94,6 +106,12 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
                     completed = true;
                     throw new AttemptTimeoutException(permit.TrialTimeToFirstToken!.Value, waitingForFirstToken: true);
                 }
+                catch (Exception) when (timeToFirstToken is null && permit.Isolation.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    _breaker.RecordAbandoned(permit);
+                    completed = true;
+                    throw new AttemptIsolatedException(_breaker.Provider);
+                }
                 catch (Exception ex)
                 {
                     Report(permit, ex, cancellationToken);
@@ -106,6 +124,7 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
                     timeToFirstToken = _timeProvider.GetElapsedTime(started);
                     _breaker.RecordFirstToken(permit);
                     trialLimit?.CancelAfter(Timeout.InfiniteTimeSpan);
+                    isolation.Dispose(); // the answer is flowing: isolation no longer cuts it
                 }
 
                 yield return enumerator.Current;
@@ -116,6 +135,7 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
         }
         finally
         {
+            isolation.Dispose();
             if (!completed)
             {
                 // The consumer stopped reading early: the breaker decides whether it had waited long enough to be a stall.
@@ -132,6 +152,11 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(serviceType);
         return serviceKey is null && serviceType == typeof(CircuitBreaker) ? _breaker : base.GetService(serviceType, serviceKey);
     }
+
+    // Before the registration is disposed, the circuit being isolated cancels the attempt (disposal waits for a callback
+    // already running, so the attempt's source is never cancelled after it is disposed).
+    private static CancellationTokenRegistration GiveUpOnIsolation(CircuitPermit permit, CancellationTokenSource attempt) =>
+        permit.Isolation.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), attempt);
 
     private CircuitPermit Enter() =>
         _breaker.TryEnter(out var permit)

@@ -34,7 +34,7 @@ public static class ProviderErrorClassifier
     /// </summary>
     public static bool IsTransient(Exception exception) => exception switch
     {
-        CircuitOpenException or AttemptTimeoutException => false,
+        CircuitOpenException or AttemptTimeoutException or AttemptIsolatedException => false,
         _ when StatusCode(exception) is { } status => status is 408 or 429 or >= 500,
         _ => true,
     };
@@ -85,7 +85,7 @@ public static class ProviderErrorClassifier
         : exception switch
         {
             CircuitOpenException open => open.Reason,
-            AttemptTimeoutException timeout => timeout.Message,
+            AttemptTimeoutException or AttemptIsolatedException => exception.Message,
             TimeoutException or TaskCanceledException => "timed out",
             HttpRequestException { HttpRequestError: var error } when error != HttpRequestError.Unknown => $"connection failed ({error})",
             HttpRequestException => "connection failed",

@@ -35,6 +35,9 @@ public sealed partial class CircuitBreaker
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
+
+    // Cancelled (and replaced) each time the circuit is isolated; every permit carries the one current when it was given.
+    private CancellationTokenSource _isolation = new();
     private readonly RollingOutcomeWindow _window;
     private readonly SlowCallTracker _slow;
 
@@ -262,9 +265,11 @@ public sealed partial class CircuitBreaker
     /// <param name="reason">Why, for logs and incidents.</param>
     /// <param name="reviewAfter">When whoever isolated it will look again (the monitor's next probe), so refused
     /// callers get a meaningful <see cref="RetryAfterHint"/>; <see langword="null"/> when nobody knows.</param>
+    /// <remarks>Calls let through before and still waiting for their first token see <see cref="CircuitPermit.Isolation"/> cancelled.</remarks>
     public void Isolate(string reason, TimeSpan? reviewAfter = null)
     {
         CircuitStateChangedEventArgs? change;
+        CancellationTokenSource isolated;
         lock (_gate)
         {
             var now = _timeProvider.GetUtcNow();
@@ -276,9 +281,15 @@ public sealed partial class CircuitBreaker
 
             _openedAt ??= now;
             change = Transition(CircuitState.Isolated, reason, breakDuration: null);
+            isolated = _isolation;
+            _isolation = new CancellationTokenSource();
         }
 
         Raise(change);
+
+        // Calls admitted before now that still wait for a first token give up and move on (outside the lock: their
+        // cancellation callbacks run here).
+        isolated.Cancel();
     }
 
     /// <summary>Closes the circuit and forgets past failures and stalls (an operator's or the monitor's decision).</summary>
@@ -337,6 +348,7 @@ public sealed partial class CircuitBreaker
             IsStallTrial = isStallTrial,
             TrialTimeToFirstToken = isTrial || isStallTrial ? _slow.Threshold : null,
             Attempt = attempt,
+            Isolation = _isolation.Token,
         };
     }
 

@@ -16,6 +16,12 @@ public readonly record struct CircuitPermit(long Generation, bool IsTrial)
     /// </summary>
     public TimeSpan? TrialTimeToFirstToken { get; init; }
 
+    /// <summary>
+    /// Cancelled if the circuit is isolated while this call is under way, so a call still waiting for its first token
+    /// can give up on a provider the monitor has found down.
+    /// </summary>
+    public CancellationToken Isolation { get; init; }
+
     /// <summary>The breaker's record of this attempt.</summary>
     internal PendingAttempt? Attempt { get; init; }
 }

@@ -45,6 +45,30 @@ public sealed class RealClientResilienceTests
     }
 
     [Fact]
+    public async Task ARequestWaitingOnAHungPrimary_FailsOverAtOnce_WhenThePrimaryIsIsolated()
+    {
+        await using var primary = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
+        await using var fallback = await SimulatorServer.StartAsync(SimulatorProtocol.Ollama);
+        using var gateway = GatewayHost.Create(primary, fallback);
+        await primary.SetFaultAsync(new { mode = "hang" });
+
+        var pending = gateway.ChatClient.GetResponseAsync("anyone?");
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while ((await primary.GetStatsAsync()).ChatRequests == 0)
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+
+        // What the monitor's provider_down does: the request stops waiting for the 15 s first-token limit.
+        gateway.Chain.Find("primary")!.Breaker!.Isolate("monitor reported provider_down");
+        var response = await pending.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var routing = ProviderRouting.From(response.AdditionalProperties)!;
+        Assert.Equal("fallback", routing.Provider);
+        Assert.Equal("given up: circuit isolated while waiting for the first token", Assert.Single(routing.Failures).Error);
+    }
+
+    [Fact]
     public async Task AHangingPrimary_OpensItsCircuitAfterThreeStalls_EvenWithAWholeAnswerLimitBelowTheFirstTokenLimit()
     {
         await using var primary = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);

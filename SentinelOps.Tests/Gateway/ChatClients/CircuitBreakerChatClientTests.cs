@@ -135,6 +135,74 @@ public sealed class CircuitBreakerChatClientTests
         Assert.DoesNotContain("isolated", ex.Message);
     }
 
+    [Fact]
+    public async Task AStreamStillWaitingForItsFirstToken_IsGivenUp_WhenTheCircuitIsIsolated()
+    {
+        var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, token) => Silence(token) };
+        var client = new CircuitBreakerChatClient(inner, _breaker, _time);
+        var pending = client.GetStreamingResponseAsync(Prompt).ToListAsync().AsTask();
+        await FakeTime.WaitUntilAsync(() => inner.Calls == 1);
+
+        _breaker.Isolate("monitor reported provider_down");
+
+        var ex = await Assert.ThrowsAsync<AttemptIsolatedException>(() => pending.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("p", ex.Provider);
+        Assert.False(ProviderErrorClassifier.IsTransient(ex), "retrying would only meet the isolated circuit");
+        Assert.Equal("given up: circuit isolated while waiting for the first token", ProviderErrorClassifier.Describe(ex));
+        Assert.Equal(CircuitState.Isolated, _breaker.State);
+    }
+
+    [Fact]
+    public async Task ANonStreamingCallStillWaiting_IsGivenUp_WhenTheCircuitIsIsolated()
+    {
+        var entered = new TaskCompletionSource();
+        var inner = new TestChatClient
+        {
+            GetResponseAsyncCallback = async (_, _, token) =>
+            {
+                entered.TrySetResult();
+                await Task.Delay(Timeout.InfiniteTimeSpan, token);
+                return new ChatResponse();
+            },
+        };
+        var client = new CircuitBreakerChatClient(inner, _breaker, _time);
+        var pending = client.GetResponseAsync(Prompt);
+        await entered.Task;
+
+        _breaker.Isolate("monitor reported provider_down");
+
+        await Assert.ThrowsAsync<AttemptIsolatedException>(() => pending.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task AnAnswerAlreadyFlowing_IsNotCut_WhenTheCircuitIsIsolated()
+    {
+        var rest = new TaskCompletionSource();
+        var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, token) => FirstThenRest(rest.Task, token) };
+        var client = new CircuitBreakerChatClient(inner, _breaker, _time);
+        await using var stream = client.GetStreamingResponseAsync(Prompt).GetAsyncEnumerator();
+        Assert.True(await stream.MoveNextAsync());
+
+        _breaker.Isolate("monitor reported provider_down");
+        rest.SetResult();
+
+        Assert.True(await stream.MoveNextAsync());
+        Assert.Equal("the rest", stream.Current.Text);
+        Assert.False(await stream.MoveNextAsync());
+    }
+
+    [Fact]
+    public async Task ACallThatEndedBeforeTheIsolation_IsNotTouchedByIt()
+    {
+        var client = new CircuitBreakerChatClient(TestChatClient.Answering("done"), _breaker, _time);
+        var response = await client.GetResponseAsync(Prompt);
+
+        _breaker.Isolate("monitor reported provider_down");
+
+        Assert.Equal("done", response.Text);
+        Assert.Equal(1, _breaker.GetSnapshot().Successes);
+    }
+
     private void Open()
     {
         for (var i = 0; i < 3; i++)
@@ -148,6 +216,13 @@ public sealed class CircuitBreakerChatClientTests
     {
         await Task.Delay(Timeout.InfiniteTimeSpan, token);
         yield break;
+    }
+
+    private static async IAsyncEnumerable<ChatResponseUpdate> FirstThenRest(Task rest, [EnumeratorCancellation] CancellationToken token)
+    {
+        yield return new ChatResponseUpdate(ChatRole.Assistant, "first ");
+        await rest.WaitAsync(token);
+        yield return new ChatResponseUpdate(ChatRole.Assistant, "the rest");
     }
 
     private async IAsyncEnumerable<ChatResponseUpdate> AfterDelay([EnumeratorCancellation] CancellationToken token, TimeSpan delay)
