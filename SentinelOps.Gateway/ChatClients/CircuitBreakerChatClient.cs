@@ -20,6 +20,8 @@ namespace SentinelOps.Gateway.ChatClients;
 /// <para>A call still waiting for its first token (or, not streaming, for its response) when the circuit is isolated
 /// — the monitor found the provider down — is given up with <see cref="AttemptIsolatedException"/>, so its caller
 /// moves on at once rather than waiting out a provider known to be dead. An answer already flowing is left alone.</para>
+/// <para>A stream that ends without a single event is a <see cref="MalformedResponseException"/>, a failure: a server
+/// that ignored <c>stream: true</c> (or sent no stream at all) must not pass for an empty answer.</para>
 /// <para>The breaker is reachable through <see cref="GetService"/>, so routers can ask it before calling.</para>
 /// </remarks>
 public sealed class CircuitBreakerChatClient : DelegatingChatClient
@@ -71,6 +73,7 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
         var started = _timeProvider.GetTimestamp();
         TimeSpan? timeToFirstToken = null;
         var completed = false;
+        var received = false;
 
         // Only trials get a timer of their own: the ordinary path stays as cheap as it was.
         using var trialLimit = permit.TrialTimeToFirstToken is { } limit ? new CancellationTokenSource(limit, _timeProvider) : null;
@@ -119,6 +122,7 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
                     throw;
                 }
 
+                received = true;
                 if (timeToFirstToken is null && enumerator.Current.HasContent())
                 {
                     timeToFirstToken = _timeProvider.GetElapsedTime(started);
@@ -130,8 +134,14 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
                 yield return enumerator.Current;
             }
 
-            _breaker.RecordSuccess(permit, timeToFirstToken ?? _timeProvider.GetElapsedTime(started));
             completed = true;
+            if (!received)
+            {
+                _breaker.RecordFailure(permit);
+                throw new MalformedResponseException();
+            }
+
+            _breaker.RecordSuccess(permit, timeToFirstToken ?? _timeProvider.GetElapsedTime(started));
         }
         finally
         {

@@ -85,7 +85,7 @@ public static class ProviderErrorClassifier
         : exception switch
         {
             CircuitOpenException open => open.Reason,
-            AttemptTimeoutException or AttemptIsolatedException => exception.Message,
+            AttemptTimeoutException or AttemptIsolatedException or MalformedResponseException => exception.Message,
             TimeoutException or TaskCanceledException => "timed out",
             HttpRequestException { HttpRequestError: var error } when error != HttpRequestError.Unknown => $"connection failed ({error})",
             HttpRequestException => "connection failed",

@@ -44,6 +44,32 @@ public sealed class RealClientResilienceTests
         Assert.Equal((0, 0L), (snapshot.ConsecutiveFailures, snapshot.Failures));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AnOpenAIPrimaryAnsweringABrokenBody_IsAFailure_AndTheFallbackAnswers(bool streamNonStreamingRequests)
+    {
+        await using var primary = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
+        await using var fallback = await SimulatorServer.StartAsync(SimulatorProtocol.Ollama);
+        using var gateway = GatewayHost.Create(primary, fallback, settings: new Dictionary<string, string?>
+        {
+            ["Gateway:Timeouts:StreamNonStreamingRequests"] = streamNonStreamingRequests ? "true" : "false",
+        });
+
+        // A 200 whose body is not what was asked for: as a stream it holds no event at all, whole it is not JSON.
+        await primary.SetFaultAsync(new { mode = "malformed_body" });
+
+        var response = await gateway.ChatClient.GetResponseAsync("anyone?");
+        var routing = ProviderRouting.From(response.AdditionalProperties)!;
+        Assert.Equal("fallback", routing.Provider);
+        Assert.StartsWith("malformed response", routing.Failures[0].Error);
+        Assert.False(string.IsNullOrEmpty(response.Text));
+
+        var streamed = await gateway.ChatClient.GetStreamingResponseAsync("anyone?").ToListAsync();
+        Assert.Equal("fallback", ProviderRouting.From(streamed[0].AdditionalProperties)!.Provider);
+        Assert.False(string.IsNullOrEmpty(streamed.ToChatResponse().Text));
+    }
+
     [Fact]
     public async Task ARequestWaitingOnAHungPrimary_FailsOverAtOnce_WhenThePrimaryIsIsolated()
     {

@@ -192,6 +192,19 @@ public sealed class CircuitBreakerChatClientTests
     }
 
     [Fact]
+    public async Task AStreamEndingWithoutAnyEvent_IsAMalformedResponse_AndAFailure()
+    {
+        var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, _) => AsyncEnumerable.Empty<ChatResponseUpdate>() };
+        var client = new CircuitBreakerChatClient(inner, _breaker, _time);
+
+        var ex = await Assert.ThrowsAsync<MalformedResponseException>(() => client.GetStreamingResponseAsync(Prompt).ToListAsync().AsTask());
+
+        Assert.Equal("malformed response: the stream ended without any event", ProviderErrorClassifier.Describe(ex));
+        Assert.Equal(1, _breaker.GetSnapshot().Failures);
+        Assert.Equal(0, _breaker.GetSnapshot().Successes);
+    }
+
+    [Fact]
     public async Task ACallThatEndedBeforeTheIsolation_IsNotTouchedByIt()
     {
         var client = new CircuitBreakerChatClient(TestChatClient.Answering("done"), _breaker, _time);
