@@ -50,6 +50,7 @@ public sealed partial class RequestMetricsStore
 
     private (string Id, Dictionary<string, long> Deltas)? _pending;
     private bool _pendingInRedisTotals;
+    private bool _firstReadDone;
 
     /// <summary>Creates the store; the uptime it reports starts now.</summary>
     public RequestMetricsStore(RequestCounters counters, IServiceProvider services, TimeProvider timeProvider, ILogger<RequestMetricsStore> logger)
@@ -137,7 +138,9 @@ public sealed partial class RequestMetricsStore
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (Redis() is { IsConnected: true } redis)
+            // Until the totals have been read once, a read may wait (up to ReadTimeout) for the connection being made:
+            // right after a restart, reporting zeros because Redis was not connected yet would look like lost counts.
+            if (Redis() is { } redis && (redis.IsConnected || !_firstReadDone))
             {
                 try
                 {
@@ -157,9 +160,11 @@ public sealed partial class RequestMetricsStore
 
                     _pendingInRedisTotals = _pending is not null && (long)result[1] == 1;
                     available = true;
+                    _firstReadDone = true;
                 }
                 catch (Exception ex) when (ex is RedisException or TimeoutException)
                 {
+                    _firstReadDone = true; // one wait is enough: later reads while Redis is away answer at once
                     LogReadFailed(ex.GetType().Name);
                 }
             }

@@ -130,6 +130,7 @@ public sealed partial class EventsEndToEndTests(SentinelAppFixture fixture) : IA
                 restarted = await MetricsAsync(deadline.Token);
                 if (restarted.UptimeSeconds < after.UptimeSeconds)
                 {
+                    Assert.True(restarted.RedisAvailable, "a restarted gateway's first report waits for its Redis connection");
                     break;
                 }
             }
