@@ -84,7 +84,7 @@ public static partial class FaultsApi
         var provider = chain.Find(name);
         if (provider is null)
         {
-            return OperatorProblems.UnknownProvider(name, chain);
+            return OperatorProblems.UnknownProvider(name, chain.Providers.Select(p => p.Options));
         }
 
         if (provider.Options.ControlEndpoint is not { } control)

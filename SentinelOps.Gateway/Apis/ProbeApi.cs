@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using SentinelOps.Gateway.Operator;
 using SentinelOps.Gateway.Security;
 using SentinelOps.Shared.Events;
 using SentinelOps.Shared.Json;
@@ -38,14 +39,9 @@ public static class ProbeApi
         ISentinelEventSink events,
         CancellationToken cancellationToken)
     {
-        var provider = providers.Value.Providers.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
-        if (provider is null)
+        if (providers.Value.Find(name) is not { } provider)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound,
-                title: "Unknown provider",
-                detail: $"No provider is named '{name}'. Configured: {string.Join(", ", providers.Value.InPriorityOrder.Select(p => p.Name))}.",
-                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["name"] = ["No such provider."] } });
+            return OperatorProblems.UnknownProvider(name, providers.Value.InPriorityOrder);
         }
 
         var report = await ProbeAsync(provider, prober, health.Value, events, cancellationToken);

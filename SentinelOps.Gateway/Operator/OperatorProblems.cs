@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using SentinelOps.Gateway.Providers;
+using SentinelOps.Shared.Providers;
 
 namespace SentinelOps.Gateway.Operator;
 
@@ -8,11 +8,14 @@ internal static class OperatorProblems
 {
     private const string TypeBase = "https://sentinel-ops.dev/problems/";
 
-    /// <summary>404 naming the unknown provider and the configured ones.</summary>
-    public static ProblemHttpResult UnknownProvider(string name, ProviderChain chain) => NotFound(
-        "unknown-provider",
-        "Unknown provider",
-        $"No provider is called '{name}'. Configured: {string.Join(", ", chain.Providers.Select(p => p.Name))}.");
+    /// <summary>404 naming the unknown provider (field <c>name</c>) and the configured ones.</summary>
+    public static ProblemHttpResult UnknownProvider(string name, IEnumerable<ProviderOptions> configured) => TypedResults.Problem(
+        $"No provider is called '{name}', and no single provider is of that kind. Configured: "
+            + string.Join(", ", configured.Select(p => $"{p.Name} ({p.Kind.ToString().ToLowerInvariant()})")) + ".",
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Unknown provider",
+        type: TypeBase + "unknown-provider",
+        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["name"] = ["No such provider."] } });
 
     /// <summary>A 404 problem.</summary>
     public static ProblemHttpResult NotFound(string type, string title, string detail) =>

@@ -17,6 +17,8 @@ namespace SentinelOps.Gateway.Providers;
 /// </remarks>
 public sealed class ProviderChain : IDisposable
 {
+    private readonly ProvidersOptions _options;
+
     /// <summary>The name of the <see cref="HttpClient"/> configuration provider calls use.</summary>
     public const string HttpClientName = "sentinel-provider";
 
@@ -36,6 +38,7 @@ public sealed class ProviderChain : IDisposable
         // that limit would pass for a caller giving up early.
         var firstTokenLimit = timeouts.Value.Attempt < timeouts.Value.TimeToFirstToken ? timeouts.Value.Attempt : timeouts.Value.TimeToFirstToken;
         var slowCallPolicy = new SlowCallPolicy(slowCalls.Value, firstTokenLimit);
+        _options = providers.Value;
         Providers = providers.Value.InPriorityOrder
             .Select(provider =>
             {
@@ -60,9 +63,9 @@ public sealed class ProviderChain : IDisposable
     /// <summary>The providers, in the order requests try them.</summary>
     public IReadOnlyList<ProviderClient> Providers { get; }
 
-    /// <summary>The provider called <paramref name="name"/>, if configured.</summary>
-    public ProviderClient? Find(string name) =>
-        Providers.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+    /// <summary>The provider called <paramref name="nameOrKind"/>, or else the only one of that kind (<see cref="ProvidersOptions.Find"/>).</summary>
+    public ProviderClient? Find(string nameOrKind) =>
+        _options.Find(nameOrKind) is { } found ? Providers.First(p => ReferenceEquals(p.Options, found)) : null;
 
     /// <inheritdoc/>
     public void Dispose()

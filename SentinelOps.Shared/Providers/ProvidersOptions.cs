@@ -19,6 +19,18 @@ public sealed class ProvidersOptions : IValidatableObject
     /// <summary>The providers in the order they are tried: by priority, then as configured.</summary>
     public IEnumerable<ProviderOptions> InPriorityOrder => Providers.OrderBy(p => p.Priority);
 
+    /// <summary>
+    /// The provider called <paramref name="nameOrKind"/> (any case), or else the only provider of that kind
+    /// (<c>openai</c>, <c>ollama</c>): the seed names its providers after their kind
+    /// (<c>POST /api/providers/openai/probe</c>), so its examples work whatever the providers are called here.
+    /// </summary>
+    public ProviderOptions? Find(string nameOrKind)
+    {
+        ArgumentNullException.ThrowIfNull(nameOrKind);
+        return Providers.FirstOrDefault(p => string.Equals(p.Name, nameOrKind, StringComparison.OrdinalIgnoreCase))
+            ?? (Providers.Where(p => string.Equals(p.Kind.ToString(), nameOrKind, StringComparison.OrdinalIgnoreCase)).ToArray() is [var only] ? only : null);
+    }
+
     /// <inheritdoc/>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

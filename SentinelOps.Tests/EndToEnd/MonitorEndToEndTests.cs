@@ -136,6 +136,11 @@ public sealed class MonitorEndToEndTests(SentinelAppFixture fixture) : IAsyncLif
         Assert.Contains("'nope'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _));
 
+        // The seed's own example names the provider by its kind.
+        var seedExample = await gateway.PostAsync("/api/providers/openai/probe", null);
+        Assert.Equal(HttpStatusCode.OK, seedExample.StatusCode);
+        Assert.Equal("primary", JsonDocument.Parse(await seedExample.Content.ReadAsStringAsync()).RootElement.GetProperty("provider").GetString());
+
         await fixture.ExecuteCommandAsync("gateway", "probe-all-providers");
     }
 
