@@ -45,6 +45,10 @@ internal static class GatewayProblems
                     ("errors", new[] { rejected.Failure }));
                 return true;
 
+            case UnsendableRequestException unsendable:
+                problem = Field(StatusCodes.Status400BadRequest, "invalid-request", "The request is invalid", "request", unsendable.Message);
+                return true;
+
             case RequestDeadlineExceededException deadline:
                 problem = Create(
                     StatusCodes.Status504GatewayTimeout,

@@ -45,6 +45,7 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
     {
         var permit = Enter();
         var started = _timeProvider.GetTimestamp();
+        var call = ProviderCallScope.Begin();
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var isolation = GiveUpOnIsolation(permit, attempt);
         try
@@ -57,6 +58,10 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
         {
             _breaker.RecordAbandoned(permit);
             throw new AttemptIsolatedException(_breaker.Provider);
+        }
+        catch (Exception ex) when (IsUnsent(call, ex))
+        {
+            throw NotAVerdict(permit, ex);
         }
         catch (Exception ex)
         {
@@ -80,10 +85,16 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, trialLimit?.Token ?? CancellationToken.None);
         var isolation = GiveUpOnIsolation(permit, attempt);
         var token = attempt.Token;
+        var call = ProviderCallScope.Begin();
         IAsyncEnumerator<ChatResponseUpdate> enumerator;
         try
         {
             enumerator = base.GetStreamingResponseAsync(messages, options, token).GetAsyncEnumerator(token);
+        }
+        catch (Exception ex) when (IsUnsent(call, ex))
+        {
+            isolation.Dispose();
+            throw NotAVerdict(permit, ex);
         }
         catch (Exception ex)
         {
@@ -114,6 +125,11 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
                     _breaker.RecordAbandoned(permit);
                     completed = true;
                     throw new AttemptIsolatedException(_breaker.Provider);
+                }
+                catch (Exception ex) when (!received && IsUnsent(call, ex))
+                {
+                    completed = true;
+                    throw NotAVerdict(permit, ex);
                 }
                 catch (Exception ex)
                 {
@@ -167,6 +183,18 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
     // already running, so the attempt's source is never cancelled after it is disposed).
     private static CancellationTokenRegistration GiveUpOnIsolation(CircuitPermit permit, CancellationTokenSource attempt) =>
         permit.Isolation.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), attempt);
+
+    // Failed before the request reached the transport: the gateway or the SDK could not build it. Cancellation is the
+    // caller's (or a timer's) and keeps its own meaning.
+    private static bool IsUnsent(ProviderCallScope call, Exception exception) =>
+        !call.RequestSent && exception is not (OperationCanceledException or AttemptTimeoutException or AttemptIsolatedException);
+
+    // The provider never saw the request: no verdict on it, and the request's own fault from here on out.
+    private UnsendableRequestException NotAVerdict(CircuitPermit permit, Exception exception)
+    {
+        _breaker.RecordRejected(permit);
+        return new UnsendableRequestException(_breaker.Provider, exception);
+    }
 
     private CircuitPermit Enter() =>
         _breaker.TryEnter(out var permit)

@@ -16,16 +16,24 @@ public enum ProviderErrorKind
 
     /// <summary>The request itself was refused (400, 413, 422 and other 4xx): another provider would refuse it too, so return it.</summary>
     RequestRejected,
+
+    /// <summary>
+    /// The request failed before any byte of it left the gateway (<see cref="UnsendableRequestException"/>): the
+    /// provider never saw it, so it is the request's fault alone.
+    /// </summary>
+    RequestUnsendable,
 }
 
 /// <summary>Decides whether a provider's exception is the provider's fault or the request's, and describes it safely.</summary>
 public static class ProviderErrorClassifier
 {
     /// <summary>Classifies <paramref name="exception"/>.</summary>
-    public static ProviderErrorKind Classify(Exception exception) =>
-        StatusCode(exception) is { } status and >= 400 and < 500 and not (401 or 402 or 403 or 404 or 408 or 429)
-            ? ProviderErrorKind.RequestRejected
-            : ProviderErrorKind.ProviderFault;
+    public static ProviderErrorKind Classify(Exception exception) => exception switch
+    {
+        UnsendableRequestException => ProviderErrorKind.RequestUnsendable,
+        _ when StatusCode(exception) is { } status and >= 400 and < 500 and not (401 or 402 or 403 or 404 or 408 or 429) => ProviderErrorKind.RequestRejected,
+        _ => ProviderErrorKind.ProviderFault,
+    };
 
     /// <summary>
     /// Whether trying the same provider again soon could succeed: 408, 429, 5xx, connection failures and unreadable
@@ -34,7 +42,7 @@ public static class ProviderErrorClassifier
     /// </summary>
     public static bool IsTransient(Exception exception) => exception switch
     {
-        CircuitOpenException or AttemptTimeoutException or AttemptIsolatedException => false,
+        CircuitOpenException or AttemptTimeoutException or AttemptIsolatedException or UnsendableRequestException => false,
         _ when StatusCode(exception) is { } status => status is 408 or 429 or >= 500,
         _ => true,
     };
@@ -50,7 +58,7 @@ public static class ProviderErrorClassifier
     {
         ClientResultException { Status: > 0 } clientResult => clientResult.Status,
         HttpRequestException { StatusCode: { } status } => (int)status,
-        ResponseError => null,
+        ResponseError or UnsendableRequestException => null,
         OllamaException => (int)HttpStatusCode.BadRequest,
         _ => exception.InnerException is { } inner ? StatusCode(inner) : null,
     };
@@ -85,7 +93,7 @@ public static class ProviderErrorClassifier
         : exception switch
         {
             CircuitOpenException open => open.Reason,
-            AttemptTimeoutException or AttemptIsolatedException or MalformedResponseException => exception.Message,
+            AttemptTimeoutException or AttemptIsolatedException or MalformedResponseException or UnsendableRequestException => exception.Message,
             TimeoutException or TaskCanceledException => "timed out",
             HttpRequestException { HttpRequestError: var error } when error != HttpRequestError.Unknown => $"connection failed ({error})",
             HttpRequestException => "connection failed",

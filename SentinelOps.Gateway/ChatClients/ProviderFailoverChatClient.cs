@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
 using SentinelOps.Gateway.Providers;
@@ -282,15 +283,21 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         return new ProvidersExhaustedException(failures, retryAfter);
     }
 
-    // A provider fault is recorded so the next provider can be tried; a request the provider rejected as invalid
-    // would be rejected everywhere, so it ends the request, naming the provider.
+    // A provider fault is recorded so the next provider can be tried. The request's own faults end it: one the
+    // provider rejected as invalid would be rejected everywhere (naming the provider), and one that could not even be
+    // sent is the request's alone.
     private ProviderFailure RecordFailureOrThrow(ProviderClient provider, Exception exception)
     {
         var failure = ProviderFailure.From(provider.Name, exception);
-        if (ProviderErrorClassifier.Classify(exception) == ProviderErrorKind.RequestRejected)
+        switch (ProviderErrorClassifier.Classify(exception))
         {
-            LogRequestRejected(provider.Name, failure.Error);
-            throw new ProviderRejectedRequestException(failure, exception);
+            case ProviderErrorKind.RequestUnsendable:
+                LogRequestUnsendable(provider.Name, failure.Error);
+                ExceptionDispatchInfo.Throw(exception);
+                break;
+            case ProviderErrorKind.RequestRejected:
+                LogRequestRejected(provider.Name, failure.Error);
+                throw new ProviderRejectedRequestException(failure, exception);
         }
 
         LogProviderFailed(provider.Name, failure.Error);
@@ -299,6 +306,9 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Provider {Provider} rejected the request ({Error}); not failing over")]
     private partial void LogRequestRejected(string provider, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The request could not be sent to provider {Provider} ({Error}); answered as invalid, not failing over")]
+    private partial void LogRequestUnsendable(string provider, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} failed ({Error}); trying the next provider")]
     private partial void LogProviderFailed(string provider, string error);

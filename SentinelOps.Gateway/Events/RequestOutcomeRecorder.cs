@@ -61,11 +61,18 @@ public sealed class RequestOutcomeRecorder
     public void Failed(Exception exception, TimeSpan duration, bool cancelled)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        if (!cancelled && exception is ProviderRejectedRequestException or UnsendableRequestException)
+        {
+            // The request's own fault: no provider is to blame, and no incident is due.
+            _counters.RecordRejected();
+            _telemetry.RecordRequest(NoProvider, "rejected", duration);
+            return;
+        }
+
         IReadOnlyList<ProviderFailure> failures = exception switch
         {
             ProvidersExhaustedException exhausted => exhausted.Failures,
             RequestDeadlineExceededException deadline => deadline.Failures,
-            ProviderRejectedRequestException rejected => [rejected.Failure],
             ProviderStreamInterruptedException interrupted => [interrupted.Failure],
             _ => [],
         };

@@ -42,6 +42,7 @@ internal static class Extensions
                 // A redirect would send the provider key to wherever the provider (or whoever answers for it) points.
                 handler.AllowAutoRedirect = false;
             })
+            .AddHttpMessageHandler(() => new ProviderRequestSentHandler())
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 #pragma warning restore EXTEXP0001
 

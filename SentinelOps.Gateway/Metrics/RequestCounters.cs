@@ -20,7 +20,8 @@ public sealed class RequestCounters
     private const int Cancelled = 3;
     private const int Failovers = 4;
     private const int LatencySum = 5;
-    private const int FirstBucket = 6;
+    private const int Rejected = 6;
+    private const int FirstBucket = 7;
     private const int FirstProvider = FirstBucket + LatencyHistogram.BucketCount;
 
     private readonly long[] _counts;
@@ -40,6 +41,7 @@ public sealed class RequestCounters
         _fields[Cancelled] = RequestMetricsFields.TotalCancelled;
         _fields[Failovers] = RequestMetricsFields.TotalFailovers;
         _fields[LatencySum] = RequestMetricsFields.LatencySumMicroseconds;
+        _fields[Rejected] = RequestMetricsFields.TotalRejected;
         for (var bucket = 0; bucket < LatencyHistogram.BucketCount; bucket++)
         {
             _fields[FirstBucket + bucket] = RequestMetricsFields.LatencyBucket(bucket);
@@ -87,6 +89,13 @@ public sealed class RequestCounters
     }
 
     /// <summary>Moves every non-zero count out, as field → delta, leaving zeros.</summary>
+    /// <summary>Counts a request that was its own fault: neither a failure nor any provider's.</summary>
+    public void RecordRejected()
+    {
+        Interlocked.Increment(ref _counts[Requests]);
+        Interlocked.Increment(ref _counts[Rejected]);
+    }
+
     public Dictionary<string, long> TakeDeltas()
     {
         var deltas = new Dictionary<string, long>(StringComparer.Ordinal);

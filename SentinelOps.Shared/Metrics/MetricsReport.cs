@@ -22,6 +22,10 @@ public sealed record MetricsReport(
     [property: JsonPropertyName("providers")] IReadOnlyDictionary<string, ProviderMetrics> Providers)
 {
     /// <summary>Whether the Redis totals were included; <see langword="false"/> when Redis could not be read and only this replica's counts since its start are shown.</summary>
+    /// <summary>Requests answered 400 as their own fault once the gateway had accepted them: counted neither as failures nor against any provider.</summary>
+    [JsonPropertyName("total_rejected")]
+    public long TotalRejected { get; init; }
+
     [JsonPropertyName("redis_available")]
     public bool RedisAvailable { get; init; } = true;
 }

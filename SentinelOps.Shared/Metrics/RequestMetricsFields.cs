@@ -18,6 +18,9 @@ public static class RequestMetricsFields
     /// <summary>Requests answered by a provider other than the first choice.</summary>
     public const string TotalFailovers = "total_failovers";
 
+    /// <summary>Requests answered 400 because they were the request's own fault: a provider refused them as invalid, or they could not be sent at all.</summary>
+    public const string TotalRejected = "total_rejected";
+
     /// <summary>Sum of the latencies of successful requests, in microseconds.</summary>
     public const string LatencySumMicroseconds = "latency_us_sum";
 

@@ -27,6 +27,9 @@ public sealed class RequestTotals
     /// <summary>Requests answered by a provider other than the first choice.</summary>
     public long Failovers { get; private set; }
 
+    /// <summary>Requests that were their own fault (not counted as failures).</summary>
+    public long Rejected { get; private set; }
+
     /// <summary>Sum of successful requests' latencies, in microseconds.</summary>
     public long LatencySumMicroseconds { get; private set; }
 
@@ -60,6 +63,7 @@ public sealed class RequestTotals
             case RequestMetricsFields.TotalFailures: Failures += value; return;
             case RequestMetricsFields.TotalCancelled: Cancelled += value; return;
             case RequestMetricsFields.TotalFailovers: Failovers += value; return;
+            case RequestMetricsFields.TotalRejected: Rejected += value; return;
             case RequestMetricsFields.LatencySumMicroseconds: LatencySumMicroseconds += value; return;
         }
 
@@ -112,7 +116,10 @@ public sealed class RequestTotals
         LatencyHistogram.Percentile(_latencyBuckets, 0.50),
         LatencyHistogram.Percentile(_latencyBuckets, 0.95),
         LatencyHistogram.Percentile(_latencyBuckets, 0.99),
-        _providers.ToDictionary(p => p.Key, p => new ProviderMetrics(p.Value.Successes + p.Value.Failures, p.Value.Successes, p.Value.Failures)));
+        _providers.ToDictionary(p => p.Key, p => new ProviderMetrics(p.Value.Successes + p.Value.Failures, p.Value.Successes, p.Value.Failures)))
+    {
+        TotalRejected = Rejected,
+    };
 
     private ProviderRequestCounts Provider(string name)
     {

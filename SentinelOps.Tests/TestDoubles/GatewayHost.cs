@@ -16,6 +16,8 @@ internal sealed class GatewayHost : IDisposable
 
     public IChatClient ChatClient => _host.Services.GetRequiredService<IChatClient>();
 
+    public IServiceProvider Services => _host.Services;
+
     /// <summary>The provider chain: each provider's pipeline and circuit breaker.</summary>
     public SentinelOps.Gateway.Providers.ProviderChain Chain => _host.Services.GetRequiredService<SentinelOps.Gateway.Providers.ProviderChain>();
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using SentinelOps.Gateway.ChatClients;
 
 namespace SentinelOps.Tests.TestDoubles;
 
@@ -11,6 +12,12 @@ internal sealed class TestChatClient : IChatClient
 
     public int Calls => _calls;
 
+    /// <summary>
+    /// Whether a call counts as sent to the provider (as the provider HttpClient's <see cref="ProviderRequestSentHandler"/>
+    /// marks it); false stands for a request the SDK fails to build before sending.
+    /// </summary>
+    public bool ReachesProvider { get; init; } = true;
+
     /// <summary>Non-streaming calls only.</summary>
     public int NonStreamingCalls { get; private set; }
 
@@ -20,13 +27,23 @@ internal sealed class TestChatClient : IChatClient
     {
         Interlocked.Increment(ref _calls);
         NonStreamingCalls++;
+        MarkSent();
         return GetResponseAsyncCallback!(messages, options, cancellationToken);
     }
 
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _calls);
+        MarkSent();
         return GetStreamingResponseAsyncCallback!(messages, options, cancellationToken);
+    }
+
+    private void MarkSent()
+    {
+        if (ReachesProvider)
+        {
+            ProviderCallScope.MarkRequestSent();
+        }
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) => null;

@@ -16,6 +16,7 @@ internal static class ChatCompletionRequestReader
 {
     private const int MaxStopSequences = 4;
     private const int MaxFunctionNameLength = 64;
+    private const string FunctionNameRule = "1 to 64 letters, digits, '_' and '-'.";
 
     private static readonly JsonElement EmptyObjectSchema = JsonDocument.Parse("{\"type\":\"object\",\"properties\":{}}").RootElement.Clone();
 
@@ -99,7 +100,7 @@ internal static class ChatCompletionRequestReader
             var text = ReadContent(dto.Content, field, limits, contents, errors);
             if (role == ChatRole.Tool)
             {
-                if (string.IsNullOrEmpty(dto.ToolCallId))
+                if (string.IsNullOrWhiteSpace(dto.ToolCallId))
                 {
                     errors.Add(field + ".tool_call_id", "Required for tool messages.");
                     continue;
@@ -161,8 +162,16 @@ internal static class ChatCompletionRequestReader
                     allText += partText;
                     contents.Add(new TextContent(partText));
                     break;
-                case "image_url" when Uri.TryCreate(part.ImageUrl?.Url, UriKind.Absolute, out var uri):
-                    contents.Add(uri.Scheme == "data" ? new DataContent(uri.ToString()) : new UriContent(uri, "image/*"));
+                case "image_url" when part.ImageUrl?.Url is { } url:
+                    if (ReadImage(url) is { } image)
+                    {
+                        contents.Add(image);
+                    }
+                    else
+                    {
+                        errors.Add(partField + ".image_url.url", "Must be an http(s) URL or a data URL of an image (data:image/png;base64,…).");
+                    }
+
                     break;
                 default:
                     errors.Add(partField, "Supported parts: {\"type\":\"text\",\"text\":…} and {\"type\":\"image_url\",\"image_url\":{\"url\":…}}.");
@@ -195,9 +204,16 @@ internal static class ChatCompletionRequestReader
         {
             var call = calls[i];
             var callField = string.Create(CultureInfo.InvariantCulture, $"{field}.tool_calls[{i}]");
-            if (call.Id is not { Length: > 0 } callId || call.Function?.Name is not { Length: > 0 } functionName)
+            if (string.IsNullOrWhiteSpace(call.Id) || call.Function?.Name is not { Length: > 0 } functionName)
             {
                 errors.Add(callField, "Needs id and function.name.");
+                continue;
+            }
+
+            var callId = call.Id;
+            if (!IsFunctionName(functionName))
+            {
+                errors.Add(callField + ".function.name", FunctionNameRule);
                 continue;
             }
 
@@ -273,13 +289,13 @@ internal static class ChatCompletionRequestReader
 
             if (!IsFunctionName(name))
             {
-                errors.Add(field + ".function.name", $"Letters, digits, '_' and '-' only, at most {MaxFunctionNameLength} characters.");
+                errors.Add(field + ".function.name", FunctionNameRule);
                 continue;
             }
 
-            if (tool.Function.Parameters is { ValueKind: not JsonValueKind.Object })
+            if (tool.Function.Parameters is { } parameters && ParametersSchemaError(parameters) is { } schemaError)
             {
-                errors.Add(field + ".function.parameters", "Must be a JSON schema object.");
+                errors.Add(field + ".function.parameters" + schemaError.Member, schemaError.Message);
                 continue;
             }
 
@@ -290,7 +306,80 @@ internal static class ChatCompletionRequestReader
     }
 
     private static bool IsFunctionName(string name) =>
-        name.Length <= MaxFunctionNameLength && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
+        name.Length is > 0 and <= MaxFunctionNameLength && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
+
+    // The shape the OpenAI client reads a function's parameters into (an object whose "type" is a string, "properties"
+    // an object, "required" an array of strings and "additionalProperties" a boolean): anything else would fail while
+    // the provider's request is built. Returns the member at fault (".required") and why, or null.
+    private static (string Member, string Message)? ParametersSchemaError(JsonElement schema)
+    {
+        if (schema.ValueKind != JsonValueKind.Object)
+        {
+            return (string.Empty, "Must be a JSON schema object.");
+        }
+
+        foreach (var member in schema.EnumerateObject())
+        {
+            var error = member.Name switch
+            {
+                "type" when member.Value.ValueKind != JsonValueKind.String => "Must be a string (a JSON schema type).",
+                "properties" when member.Value.ValueKind != JsonValueKind.Object
+                    || member.Value.EnumerateObject().Any(p => p.Value.ValueKind is not (JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False))
+                    => "Must be an object: one JSON schema (an object or a boolean) per parameter.",
+                "required" when member.Value.ValueKind != JsonValueKind.Array
+                    || member.Value.EnumerateArray().Any(item => item.ValueKind != JsonValueKind.String) => "Must be an array of parameter names.",
+                "additionalProperties" when member.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False) => "Must be true or false.",
+                _ => null,
+            };
+            if (error is not null)
+            {
+                return ("." + member.Name, error);
+            }
+        }
+
+        return null;
+    }
+
+    // An image part as Microsoft.Extensions.AI carries it: a data URL (read as a string: System.Uri caps its length
+    // far below an image's) whose metadata and data DataContent accepts, or an http(s) URL the provider fetches.
+    private static AIContent? ReadImage(string url)
+    {
+        if (url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        {
+            return IsImageDataUrl(url) ? new DataContent(url) : null;
+        }
+
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? new UriContent(uri, "image/*")
+            : null;
+    }
+
+    // RFC 2397 as DataContent parses it, narrowed to images: "data:" media-type [";base64"] "," data, where the
+    // media type is image/* and base64 data is valid base64 without whitespace.
+    private static bool IsImageDataUrl(string url)
+    {
+        var rest = url.AsSpan("data:".Length);
+        var comma = rest.IndexOf(',');
+        if (comma < 0)
+        {
+            return false;
+        }
+
+        var metadata = rest[..comma];
+        var data = rest[(comma + 1)..];
+        if (metadata.EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
+        {
+            metadata = metadata[..^";base64".Length];
+            if (!System.Buffers.Text.Base64.IsValid(data) || data.ContainsAny(" \t\r\n"))
+            {
+                return false;
+            }
+        }
+
+        var mediaType = metadata.Trim().ToString();
+        return mediaType.StartsWith("image/", StringComparison.OrdinalIgnoreCase)
+            && System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(mediaType, out _);
+    }
 
     private static ChatToolMode? ReadToolMode(ToolChoiceDto? choice, ValidationErrors errors)
     {
@@ -304,7 +393,7 @@ internal static class ChatCompletionRequestReader
                 return ChatToolMode.None;
             case { Mode: "required" }:
                 return ChatToolMode.RequireAny;
-            case { Function.Function.Name: { Length: > 0 } name }:
+            case { Function.Function.Name: { } name } when IsFunctionName(name):
                 return ChatToolMode.RequireSpecific(name);
             default:
                 errors.Add("tool_choice", "Must be \"auto\", \"none\", \"required\" or {\"type\":\"function\",\"function\":{\"name\":…}}.");
@@ -322,8 +411,11 @@ internal static class ChatCompletionRequestReader
                 return ChatResponseFormat.Text;
             case { Type: "json_object" }:
                 return ChatResponseFormat.Json;
-            case { Type: "json_schema", JsonSchema.Schema: { ValueKind: JsonValueKind.Object } schema }:
-                return ChatResponseFormat.ForJsonSchema(schema, format.JsonSchema.Name, format.JsonSchema.Description);
+            case { Type: "json_schema", JsonSchema: { Schema: { ValueKind: JsonValueKind.Object } schema, Name: var name } } when name is null || IsFunctionName(name):
+                return ChatResponseFormat.ForJsonSchema(schema, name, format.JsonSchema.Description);
+            case { Type: "json_schema", JsonSchema.Schema.ValueKind: JsonValueKind.Object }:
+                errors.Add("response_format.json_schema.name", FunctionNameRule);
+                return null;
             default:
                 errors.Add("response_format", "Must be {\"type\":\"text\"}, {\"type\":\"json_object\"} or {\"type\":\"json_schema\",\"json_schema\":{\"schema\":{…}}}.");
                 return null;
