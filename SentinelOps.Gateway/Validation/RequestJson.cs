@@ -11,6 +11,14 @@ internal static class RequestJson
     public static T? Parse<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> typeInfo, ValidationErrors errors)
         where T : class
     {
+        // The parser leaves raw JSON values (schemas) undecoded, and a name in them that is not UTF-8 would fail
+        // later, wherever it is first read: refused here, once, for the whole body.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            errors.Add("body", "The body must be UTF-8 encoded JSON.");
+            return null;
+        }
+
         try
         {
             var value = JsonSerializer.Deserialize(json, typeInfo);

@@ -163,7 +163,7 @@ internal static class ChatCompletionRequestReader
                     contents.Add(new TextContent(partText));
                     break;
                 case "image_url" when part.ImageUrl?.Url is { } url:
-                    if (ReadImage(url) is { } image)
+                    if (ImageUrls.Read(url) is { } image)
                     {
                         contents.Add(image);
                     }
@@ -251,8 +251,9 @@ internal static class ChatCompletionRequestReader
 
             return arguments;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
         {
+            // Broken JSON, or a name escaped into an unpaired surrogate that cannot be read as a string.
             return null;
         }
     }
@@ -293,7 +294,7 @@ internal static class ChatCompletionRequestReader
                 continue;
             }
 
-            if (tool.Function.Parameters is { } parameters && ParametersSchemaError(parameters) is { } schemaError)
+            if (tool.Function.Parameters is { } parameters && JsonSchemaRules.FunctionParametersError(parameters) is { } schemaError)
             {
                 errors.Add(field + ".function.parameters" + schemaError.Member, schemaError.Message);
                 continue;
@@ -307,79 +308,6 @@ internal static class ChatCompletionRequestReader
 
     private static bool IsFunctionName(string name) =>
         name.Length is > 0 and <= MaxFunctionNameLength && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
-
-    // The shape the OpenAI client reads a function's parameters into (an object whose "type" is a string, "properties"
-    // an object, "required" an array of strings and "additionalProperties" a boolean): anything else would fail while
-    // the provider's request is built. Returns the member at fault (".required") and why, or null.
-    private static (string Member, string Message)? ParametersSchemaError(JsonElement schema)
-    {
-        if (schema.ValueKind != JsonValueKind.Object)
-        {
-            return (string.Empty, "Must be a JSON schema object.");
-        }
-
-        foreach (var member in schema.EnumerateObject())
-        {
-            var error = member.Name switch
-            {
-                "type" when member.Value.ValueKind != JsonValueKind.String => "Must be a string (a JSON schema type).",
-                "properties" when member.Value.ValueKind != JsonValueKind.Object
-                    || member.Value.EnumerateObject().Any(p => p.Value.ValueKind is not (JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False))
-                    => "Must be an object: one JSON schema (an object or a boolean) per parameter.",
-                "required" when member.Value.ValueKind != JsonValueKind.Array
-                    || member.Value.EnumerateArray().Any(item => item.ValueKind != JsonValueKind.String) => "Must be an array of parameter names.",
-                "additionalProperties" when member.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False) => "Must be true or false.",
-                _ => null,
-            };
-            if (error is not null)
-            {
-                return ("." + member.Name, error);
-            }
-        }
-
-        return null;
-    }
-
-    // An image part as Microsoft.Extensions.AI carries it: a data URL (read as a string: System.Uri caps its length
-    // far below an image's) whose metadata and data DataContent accepts, or an http(s) URL the provider fetches.
-    private static AIContent? ReadImage(string url)
-    {
-        if (url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
-        {
-            return IsImageDataUrl(url) ? new DataContent(url) : null;
-        }
-
-        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? new UriContent(uri, "image/*")
-            : null;
-    }
-
-    // RFC 2397 as DataContent parses it, narrowed to images: "data:" media-type [";base64"] "," data, where the
-    // media type is image/* and base64 data is valid base64 without whitespace.
-    private static bool IsImageDataUrl(string url)
-    {
-        var rest = url.AsSpan("data:".Length);
-        var comma = rest.IndexOf(',');
-        if (comma < 0)
-        {
-            return false;
-        }
-
-        var metadata = rest[..comma];
-        var data = rest[(comma + 1)..];
-        if (metadata.EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
-        {
-            metadata = metadata[..^";base64".Length];
-            if (!System.Buffers.Text.Base64.IsValid(data) || data.ContainsAny(" \t\r\n"))
-            {
-                return false;
-            }
-        }
-
-        var mediaType = metadata.Trim().ToString();
-        return mediaType.StartsWith("image/", StringComparison.OrdinalIgnoreCase)
-            && System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(mediaType, out _);
-    }
 
     private static ChatToolMode? ReadToolMode(ToolChoiceDto? choice, ValidationErrors errors)
     {
@@ -411,11 +339,20 @@ internal static class ChatCompletionRequestReader
                 return ChatResponseFormat.Text;
             case { Type: "json_object" }:
                 return ChatResponseFormat.Json;
-            case { Type: "json_schema", JsonSchema: { Schema: { ValueKind: JsonValueKind.Object } schema, Name: var name } } when name is null || IsFunctionName(name):
+            case { Type: "json_schema", JsonSchema: { Schema: { ValueKind: JsonValueKind.Object } schema, Name: var name } }:
+                if (name is not null && !IsFunctionName(name))
+                {
+                    errors.Add("response_format.json_schema.name", FunctionNameRule);
+                    return null;
+                }
+
+                if (JsonSchemaRules.SchemaError(schema) is { } schemaError)
+                {
+                    errors.Add("response_format.json_schema.schema" + schemaError.Member, schemaError.Message);
+                    return null;
+                }
+
                 return ChatResponseFormat.ForJsonSchema(schema, name, format.JsonSchema.Description);
-            case { Type: "json_schema", JsonSchema.Schema.ValueKind: JsonValueKind.Object }:
-                errors.Add("response_format.json_schema.name", FunctionNameRule);
-                return null;
             default:
                 errors.Add("response_format", "Must be {\"type\":\"text\"}, {\"type\":\"json_object\"} or {\"type\":\"json_schema\",\"json_schema\":{\"schema\":{…}}}.");
                 return null;
