@@ -63,9 +63,14 @@ public static class ProviderErrorClassifier
         _ => exception.InnerException is { } inner ? StatusCode(inner) : null,
     };
 
-    /// <summary>The delay the provider asked for with <c>Retry-After</c>, when its client exposes the header.</summary>
-    public static TimeSpan? RetryAfter(Exception exception, DateTimeOffset now)
+    /// <summary>The delay the provider asked for with <c>Retry-After</c>, when its client exposes the header, at most <paramref name="max"/>.</summary>
+    /// <param name="exception">The provider's error.</param>
+    /// <param name="now">The time an HTTP-date is measured from.</param>
+    /// <param name="max">The longest delay reported: a longer ask, however large (<c>Infinity</c>, <c>1e400</c>, a far-off date), is reported as this.</param>
+    /// <returns><see langword="null"/> when there is no usable header (absent, negative, <c>NaN</c>, unreadable).</returns>
+    public static TimeSpan? RetryAfter(Exception exception, DateTimeOffset now, TimeSpan max)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, TimeSpan.Zero);
         if (exception is not ClientResultException clientResult
             || clientResult.GetRawResponse()?.Headers is not { } headers
             || !headers.TryGetValue("Retry-After", out var value)
@@ -74,13 +79,16 @@ public static class ProviderErrorClassifier
             return null;
         }
 
-        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
         {
-            return TimeSpan.FromSeconds(seconds);
+            // Compared before converting: TimeSpan.FromSeconds throws on infinity, NaN and anything past ~29 000 years.
+            return double.IsNaN(seconds) || seconds < 0 ? null
+                : seconds < max.TotalSeconds ? TimeSpan.FromSeconds(seconds)
+                : max;
         }
 
         return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
-            ? (date > now ? date - now : TimeSpan.Zero)
+            ? (date > now ? TimeSpan.FromTicks(Math.Min((date - now).Ticks, max.Ticks)) : TimeSpan.Zero)
             : null;
     }
 

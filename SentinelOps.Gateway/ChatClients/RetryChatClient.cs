@@ -142,7 +142,7 @@ public sealed class RetryChatClient : DelegatingChatClient
         }
 
         var now = _timeProvider.GetUtcNow();
-        var delay = ProviderErrorClassifier.RetryAfter(exception, now) ?? Backoff(attemptNumber + 1);
+        var delay = ProviderErrorClassifier.RetryAfter(exception, now, _options.MaxDelay + TimeSpan.FromTicks(1)) ?? Backoff(attemptNumber + 1); // capped past MaxDelay: a longer ask fails over below
         if (delay > _options.MaxDelay)
         {
             return false;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using SentinelOps.Gateway.Health;
 using SentinelOps.Gateway.Providers;
@@ -18,10 +19,12 @@ namespace SentinelOps.Gateway.Events;
 /// <para>Pub/sub is at most once, so missed messages are made up for: on every (re)connection the latest reports in the
 /// <c>sentinel:provider_status</c> hash are applied, and each live <c>provider_status</c> report is applied too — a
 /// <c>down</c> report isolates; a <c>healthy</c> or <c>degraded</c> one closes a circuit only if the monitor isolated
-/// it. Reports older than <see cref="GatewayEventsOptions.ProviderStatusMaxAge"/> (a stopped monitor) are ignored.</para>
-/// <para>Messages are handled one at a time, in the order published (a <see cref="ChannelMessageQueue"/>; a handler
-/// subscription would run them concurrently, and a <c>provider_down</c> overtaken by its <c>provider_recovered</c> would
-/// leave a healthy provider isolated). Never blocks a request.</para>
+/// it. Reports older than <see cref="GatewayEventsOptions.ProviderStatusMaxAge"/> (a stopped monitor) are ignored, and
+/// so is a report or incident older than the last one applied for its provider (a stored report replayed after a
+/// newer live one).</para>
+/// <para>Live messages and replays go through one queue and are applied one at a time, in the order they arrived (a
+/// handler subscription would run them concurrently, and a <c>provider_down</c> overtaken by its
+/// <c>provider_recovered</c> would leave a healthy provider isolated). Never blocks a request.</para>
 /// </remarks>
 internal sealed partial class ProviderEventSubscriber(
     IServiceProvider services,
@@ -32,9 +35,14 @@ internal sealed partial class ProviderEventSubscriber(
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
+    // The one path to the circuits: only the loop reading it touches the state below, so it needs no lock.
+    private readonly Channel<Work> _work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
+
     // Providers this replica isolated because the monitor said so; only these does a healthy report close.
     private readonly HashSet<string> _isolatedByMonitor = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
+
+    // When the report (or incident) last applied for each provider was taken.
+    private readonly Dictionary<string, DateTimeOffset> _lastApplied = new(StringComparer.Ordinal);
 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -49,30 +57,47 @@ internal sealed partial class ProviderEventSubscriber(
         {
             if (e.ConnectionType == ConnectionType.Interactive)
             {
-                _ = ApplyLatestReportsAsync(redis);
+                _work.Writer.TryWrite(Work.Replay);
             }
         };
 
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                var queue = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.Events));
-                queue.OnMessage(message => Handle(message.Message));
-                LogSubscribed(RedisKeys.Events);
-                break;
+                try
+                {
+                    var queue = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.Events));
+                    queue.OnMessage(message => _work.Writer.TryWrite(new Work(message.Message)));
+                    LogSubscribed(RedisKeys.Events);
+                    break;
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
+                {
+                    await Task.Delay(RetryDelay, timeProvider, stoppingToken);
+                }
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+
+            _work.Writer.TryWrite(Work.Replay);
+            await foreach (var work in _work.Reader.ReadAllAsync(stoppingToken))
             {
-                await Task.Delay(RetryDelay, timeProvider, stoppingToken);
+                if (work.IsReplay)
+                {
+                    await ApplyLatestReportsAsync(redis);
+                }
+                else
+                {
+                    Handle(work.Message);
+                }
             }
         }
-
-        await ApplyLatestReportsAsync(redis);
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>Applies one message from the events channel.</summary>
-    internal void Handle(RedisValue message)
+    private void Handle(RedisValue message)
     {
         SentinelEvent? envelope;
         try
@@ -87,15 +112,18 @@ internal sealed partial class ProviderEventSubscriber(
             {
                 case EventTypes.Incident:
                     var incident = envelope.Payload.Deserialize<Incident>(SentinelJson.Options);
-                    if (incident?.Provider is { } provider && incident.Source != "gateway")
+                    if (incident?.Provider is { } provider && incident.Source != "gateway"
+                        && incident.Type is IncidentType.ProviderDown or IncidentType.ProviderRecovered
+                        && chain.Find(provider)?.Breaker is { } breaker
+                        && IsLatest(breaker, incident.Timestamp))
                     {
                         if (incident.Type == IncidentType.ProviderDown)
                         {
-                            Isolate(provider, "monitor reported provider_down");
+                            Isolate(breaker, "monitor reported provider_down");
                         }
-                        else if (incident.Type == IncidentType.ProviderRecovered)
+                        else
                         {
-                            Close(provider, "monitor reported provider_recovered", onlyIfIsolatedByMonitor: false);
+                            Close(breaker, "monitor reported provider_recovered", onlyIfIsolatedByMonitor: false);
                         }
                     }
 
@@ -135,63 +163,58 @@ internal sealed partial class ProviderEventSubscriber(
 
     private void Apply(ProviderStatusReport? report)
     {
-        if (report is null || timeProvider.GetUtcNow() - report.CheckedAt > options.Value.ProviderStatusMaxAge)
+        if (report is null
+            || timeProvider.GetUtcNow() - report.CheckedAt > options.Value.ProviderStatusMaxAge
+            || chain.Find(report.Provider)?.Breaker is not { } breaker
+            || !IsLatest(breaker, report.CheckedAt))
         {
             return;
         }
 
         if (report.Status == ProviderHealth.Down)
         {
-            Isolate(report.Provider, "monitor reports the provider down");
+            Isolate(breaker, "monitor reports the provider down");
         }
         else
         {
-            Close(report.Provider, $"monitor reports the provider {(report.Status == ProviderHealth.Healthy ? "healthy" : "degraded")}", onlyIfIsolatedByMonitor: true);
+            Close(breaker, $"monitor reports the provider {(report.Status == ProviderHealth.Healthy ? "healthy" : "degraded")}", onlyIfIsolatedByMonitor: true);
         }
     }
 
-    private void Isolate(string provider, string reason)
+    // Whether news about the breaker's provider taken at `takenAt` is at least as new as the last applied (and, if so,
+    // records it): a stored report replayed after a newer live one must not undo it.
+    private bool IsLatest(CircuitBreaker breaker, DateTimeOffset takenAt)
     {
-        if (chain.Find(provider)?.Breaker is not { } breaker)
+        if (_lastApplied.TryGetValue(breaker.Provider, out var last) && takenAt < last)
+        {
+            LogOutdated(breaker.Provider, takenAt, last);
+            return false;
+        }
+
+        _lastApplied[breaker.Provider] = takenAt;
+        return true;
+    }
+
+    private void Isolate(CircuitBreaker breaker, string reason)
+    {
+        if (breaker.State == CircuitState.Isolated)
         {
             return;
         }
 
-        lock (_gate)
-        {
-            if (breaker.State == CircuitState.Isolated)
-            {
-                return;
-            }
-
-            _isolatedByMonitor.Add(breaker.Provider);
-        }
-
+        _isolatedByMonitor.Add(breaker.Provider);
         LogIsolating(breaker.Provider, reason);
 
         // The monitor looks again at its next probe: that is when a refused caller may usefully retry.
         breaker.Isolate(reason, services.GetService<IOptions<ProviderHealthOptions>>()?.Value.HealthCheckInterval);
     }
 
-    private void Close(string provider, string reason, bool onlyIfIsolatedByMonitor)
+    private void Close(CircuitBreaker breaker, string reason, bool onlyIfIsolatedByMonitor)
     {
-        if (chain.Find(provider)?.Breaker is not { } breaker)
+        var isolatedByMonitor = _isolatedByMonitor.Remove(breaker.Provider);
+        if ((onlyIfIsolatedByMonitor && !isolatedByMonitor) || breaker.State == CircuitState.Closed)
         {
             return;
-        }
-
-        lock (_gate)
-        {
-            var isolatedByMonitor = _isolatedByMonitor.Remove(breaker.Provider);
-            if (onlyIfIsolatedByMonitor && !isolatedByMonitor)
-            {
-                return;
-            }
-
-            if (breaker.State == CircuitState.Closed)
-            {
-                return;
-            }
         }
 
         LogClosing(breaker.Provider, reason);
@@ -207,6 +230,15 @@ internal sealed partial class ProviderEventSubscriber(
     [LoggerMessage(Level = LogLevel.Information, Message = "Closing the circuit of {Provider}: {Reason}")]
     private partial void LogClosing(string provider, string reason);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Ignoring a report on {Provider} taken at {TakenAt}: one taken at {LastApplied} is already applied")]
+    private partial void LogOutdated(string provider, DateTimeOffset takenAt, DateTimeOffset lastApplied);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring a malformed event: {Error}")]
     private partial void LogMalformed(string error);
+
+    // A live message from the events channel, or (IsReplay) the stored reports to read and apply.
+    private readonly record struct Work(RedisValue Message, bool IsReplay = false)
+    {
+        public static Work Replay => new(RedisValue.Null, IsReplay: true);
+    }
 }

@@ -36,7 +36,7 @@ public sealed partial class CircuitBreaker
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
 
-    // Cancelled (and replaced) each time the circuit is isolated; every permit carries the one current when it was given.
+    // Cancelled, replaced and disposed each time the circuit is isolated; every permit carries the one current when it was given.
     private CancellationTokenSource _isolation = new();
     private readonly RollingOutcomeWindow _window;
     private readonly SlowCallTracker _slow;
@@ -288,8 +288,16 @@ public sealed partial class CircuitBreaker
         Raise(change);
 
         // Calls admitted before now that still wait for a first token give up and move on (outside the lock: their
-        // cancellation callbacks run here).
-        isolated.Cancel();
+        // cancellation callbacks run here). Only the Isolate that replaced a source cancels it, so it is disposed once,
+        // after its one Cancel; permits still holding its token see it cancelled, and late registrations run at once.
+        try
+        {
+            isolated.Cancel();
+        }
+        finally
+        {
+            isolated.Dispose();
+        }
     }
 
     /// <summary>Closes the circuit and forgets past failures and stalls (an operator's or the monitor's decision).</summary>

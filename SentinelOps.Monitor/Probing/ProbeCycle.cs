@@ -21,6 +21,7 @@ internal sealed partial class ProbeCycle
     private readonly ProbeMetrics _probeMetrics;
     private readonly IMetricsPayloadSource _metrics;
     private readonly ProbeCycleClock _clock;
+    private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly ProviderHealthTracker[] _trackers;
 
@@ -32,6 +33,7 @@ internal sealed partial class ProbeCycle
         ProbeMetrics probeMetrics,
         IMetricsPayloadSource metrics,
         ProbeCycleClock clock,
+        TimeProvider timeProvider,
         ILogger<ProbeCycle> logger)
     {
         _prober = prober;
@@ -40,6 +42,7 @@ internal sealed partial class ProbeCycle
         _probeMetrics = probeMetrics;
         _metrics = metrics;
         _clock = clock;
+        _timeProvider = timeProvider;
         _logger = logger;
         var policy = new ProviderHealthPolicy(_options);
         _trackers = providers.Value.InPriorityOrder.Select(p => new ProviderHealthTracker(p, policy, _options)).ToArray();
@@ -68,7 +71,7 @@ internal sealed partial class ProbeCycle
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var timeout = _options.EffectiveProbeTimeout;
-        var results = await Task.WhenAll(_trackers.Select(t => _prober.ProbeAsync(t.Provider, timeout, cancellationToken))).ConfigureAwait(false);
+        var results = await Task.WhenAll(_trackers.Select(t => ProbeAsync(t.Provider, timeout, cancellationToken))).ConfigureAwait(false);
 
         for (var i = 0; i < _trackers.Length; i++)
         {
@@ -103,6 +106,23 @@ internal sealed partial class ProbeCycle
         LogCycleCompleted(_trackers.Length, _clock.Cycles);
     }
 
+    // One provider's probe never costs the others their results: an exception the prober did not expect is this
+    // provider's failed probe, described by its type only (its message may carry a URL, a header or a key).
+    private async Task<ProbeResult> ProbeAsync(ProviderOptions provider, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var started = _timeProvider.GetTimestamp();
+        try
+        {
+            return await _prober.ProbeAsync(provider, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            var error = $"probe failed unexpectedly ({ex.GetType().Name})";
+            LogProbeFailedUnexpectedly(provider.Name, error);
+            return new ProbeResult(provider.Name, Success: false, _timeProvider.GetElapsedTime(started), _timeProvider.GetUtcNow(), error);
+        }
+    }
+
     private static string HealthName(ProviderHealth health) => health switch
     {
         ProviderHealth.Healthy => "healthy",
@@ -118,6 +138,9 @@ internal sealed partial class ProbeCycle
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Incident {IncidentType}: provider {Provider} went from {Previous} to {Status}: {Detail} (incident {IncidentId})")]
     private partial void LogRecovered(IncidentType incidentType, string provider, string previous, ProviderHealth status, string detail, string incidentId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Probing {Provider} failed unexpectedly: {Error}; counted as a failed probe")]
+    private partial void LogProbeFailedUnexpectedly(string provider, string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Probe cycle {Cycle} completed for {ProviderCount} provider(s)")]
     private partial void LogCycleCompleted(int providerCount, long cycle);

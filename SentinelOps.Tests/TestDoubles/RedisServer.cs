@@ -111,6 +111,12 @@ internal sealed class RedisServer : IAsyncDisposable
 
     public Task<ConnectionMultiplexer> ConnectAsync() => ConnectionMultiplexer.ConnectAsync(ConnectionString);
 
+    /// <summary>Suspends the process (SIGSTOP): connections stay open but nothing is answered, as with a hung server.</summary>
+    public Task FreezeAsync() => SignalAsync("-STOP");
+
+    /// <summary>Resumes a frozen process (SIGCONT): it answers what it was sent meanwhile.</summary>
+    public Task ThawAsync() => SignalAsync("-CONT");
+
     public async ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false })
@@ -127,6 +133,13 @@ internal sealed class RedisServer : IAsyncDisposable
         catch (IOException)
         {
         }
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        var process = _process ?? throw new InvalidOperationException("redis-server is not running.");
+        using var kill = Process.Start("kill", [signal, process.Id.ToString()]);
+        await kill.WaitForExitAsync();
     }
 
     private static int NextFreePort()

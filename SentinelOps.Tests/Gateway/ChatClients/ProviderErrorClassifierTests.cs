@@ -1,6 +1,8 @@
+using System.ClientModel;
 using System.Net;
 using OllamaSharp.Models.Exceptions;
 using SentinelOps.Gateway.ChatClients;
+using SentinelOps.Tests.TestDoubles;
 
 namespace SentinelOps.Tests.Gateway.ChatClients;
 
@@ -41,5 +43,36 @@ public sealed class ProviderErrorClassifierTests
 
         Assert.Equal(ProviderErrorKind.ProviderFault, ProviderErrorClassifier.Classify(ex));
         Assert.True(ProviderErrorClassifier.IsTransient(ex));
+    }
+
+    [Theory]
+    [InlineData("Infinity", true)]
+    [InlineData("1e400", true)]
+    [InlineData("99999999999999999999", true)]
+    [InlineData("NaN", false)]
+    [InlineData("-1", false)]
+    public void AnUnboundedOrNonsensicalRetryAfter_IsFiniteAndCapped_NotAnOverflow(string header, bool asksForMoreThanTheCap)
+    {
+        var cap = new RetryOptions().MaxDelay;
+        var ex = new ClientResultException(new RetryAfterResponse(header));
+
+        var delay = ProviderErrorClassifier.RetryAfter(ex, DateTimeOffset.UtcNow, cap);
+
+        if (asksForMoreThanTheCap)
+        {
+            Assert.Equal(cap, delay);
+        }
+        else
+        {
+            Assert.Null(delay);
+        }
+    }
+
+    [Fact]
+    public void ARetryAfterWithinTheCap_IsTakenAsIs()
+    {
+        var ex = new ClientResultException(new RetryAfterResponse("1.5"));
+
+        Assert.Equal(TimeSpan.FromSeconds(1.5), ProviderErrorClassifier.RetryAfter(ex, DateTimeOffset.UtcNow, new RetryOptions().MaxDelay));
     }
 }

@@ -195,6 +195,20 @@ public sealed class RetryChatClientTests
         Assert.Equal(["a"], received);
     }
 
+    [Theory]
+    [InlineData("Infinity")]
+    [InlineData("1e400")]
+    public async Task AnUnboundedRetryAfter_IsNotWaitedFor_TheProvidersErrorReachesTheCaller(string retryAfter)
+    {
+        var inner = TestChatClient.Throwing(new ClientResultException(new RetryAfterResponse(retryAfter)));
+        var client = new RetryChatClient(inner, _options, _time);
+
+        var ex = await Assert.ThrowsAsync<ClientResultException>(() => client.GetResponseAsync(Prompt));
+
+        Assert.Equal(429, ex.Status);
+        Assert.Equal(1, inner.Calls);
+    }
+
     // Completes when the inner client has been called `count` times.
     private static Task WhenCalls(List<DateTimeOffset> calls, int count) => FakeTime.WaitUntilAsync(() => calls.Count >= count);
 }

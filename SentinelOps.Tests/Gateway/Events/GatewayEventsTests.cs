@@ -134,6 +134,27 @@ public sealed class GatewayEventsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AStaleStoredHealthy_ReplayedOnReconnection_DoesNotCloseACircuitALaterLiveDownIsolated()
+    {
+        await using var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
+        var primary = gateway.Chain.Find("primary")!.Breaker!;
+        var fallback = gateway.Chain.Find("fallback")!.Breaker!;
+        await using var redis = await _redis.ConnectAsync();
+        var now = DateTimeOffset.UtcNow;
+
+        await PublishStatusAsync(redis, ProviderHealth.Down, now);
+        await WaitUntilAsync(() => primary.State == CircuitState.Isolated);
+
+        // The stored statuses are older than what the gateway has seen live; the fallback's shows when they were replayed.
+        await StoreStatusAsync(redis, ProviderHealth.Healthy, now - TimeSpan.FromSeconds(10), provider: "primary");
+        await StoreStatusAsync(redis, ProviderHealth.Down, now - TimeSpan.FromSeconds(10), provider: "fallback");
+        await redis.GetServer(redis.GetEndPoints().Single()).ExecuteAsync("CLIENT", "KILL", "TYPE", "normal");
+        await WaitUntilAsync(() => fallback.State == CircuitState.Isolated);
+
+        Assert.Equal(CircuitState.Isolated, primary.State);
+    }
+
+    [Fact]
     public async Task OutagesAndRecoveriesPublishedBackToBack_AreAppliedInOrder()
     {
         await using var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString);
@@ -276,6 +297,11 @@ public sealed class GatewayEventsTests : IAsyncLifetime
 
     private static Task PublishStatusAsync(IConnectionMultiplexer redis, ProviderHealth status, DateTimeOffset checkedAt, string provider = "primary") =>
         PublishAsync(redis, EventTypes.ProviderStatus, new ProviderStatusReport(provider, status, 10, 12, 100, checkedAt), null);
+
+    // As the monitor's sink keeps each provider's latest report.
+    private static Task StoreStatusAsync(IConnectionMultiplexer redis, ProviderHealth status, DateTimeOffset checkedAt, string provider) =>
+        redis.GetDatabase().HashSetAsync(RedisKeys.ProviderStatus, provider,
+            JsonSerializer.Serialize(new ProviderStatusReport(provider, status, 10, 12, 100, checkedAt), SentinelJson.Options));
 
     private static async Task PublishAsync(IConnectionMultiplexer redis, string eventType, object payload, string? id)
     {

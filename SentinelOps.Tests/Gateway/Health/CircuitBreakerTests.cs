@@ -196,6 +196,36 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
+    public void Isolate_CancelsThenDisposesTheSourceItReplaces_WhosePermitsStillSeeItCancelled()
+    {
+        var breaker = Create();
+        Assert.True(breaker.TryEnter(out var before));
+        var cancelled = false;
+        using var registration = before.Isolation.Register(() => cancelled = true);
+
+        breaker.Isolate("monitor reported down");
+
+        Assert.True(cancelled);
+        Assert.True(before.Isolation.IsCancellationRequested);
+        // Only a disposed source refuses to hand out its wait handle.
+        Assert.Throws<ObjectDisposedException>(() => before.Isolation.WaitHandle);
+        // A call registering late on its permit's token still hears of the isolation, at once.
+        var late = false;
+        using (before.Isolation.Register(() => late = true))
+        {
+            Assert.True(late);
+        }
+
+        // Isolated again after a close: the source the later permits got is released in turn.
+        breaker.Close("monitor reported recovered");
+        Assert.True(breaker.TryEnter(out var after));
+        Assert.False(after.Isolation.IsCancellationRequested);
+        breaker.Isolate("monitor reported down again");
+        Assert.True(after.Isolation.IsCancellationRequested);
+        Assert.Throws<ObjectDisposedException>(() => after.Isolation.WaitHandle);
+    }
+
+    [Fact]
     public void Isolated_RetryAfterHint_IsTheTimeUntilTheIsolatingPartyLooksAgain_NeverUnderASecond()
     {
         var breaker = Create();

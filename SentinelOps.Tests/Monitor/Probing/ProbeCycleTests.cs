@@ -85,6 +85,44 @@ public sealed class ProbeCycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AProbeThatThrowsUnexpectedly_IsThatProvidersFailedProbe_TheOthersKeepTheirResults()
+    {
+        using var http = new HttpClient(new ThrowingHandler(_primary.ProviderEndpoint, new InvalidOperationException("handler bug, key sk-test-secret"))
+        {
+            InnerHandler = new HttpClientHandler(),
+        });
+        var clock = new ProbeCycleClock(TimeProvider.System);
+        var cycle = CreateCycle(http, clock);
+
+        await cycle.RunAsync(CancellationToken.None);
+
+        Assert.Equal(
+            [EventTypes.ProviderStatus, EventTypes.ProviderStatus, EventTypes.Metrics],
+            _events.Published.Select(e => e.EventType));
+        var reports = _events.Published.Take(2).Select(e => Assert.IsType<ProviderStatusReport>(e.Payload)).ToArray();
+        Assert.Equal(["primary", "fallback"], reports.Select(r => r.Provider));
+        Assert.Equal(ProviderHealth.Down, reports[0].Status);
+        Assert.Equal("probe failed unexpectedly (InvalidOperationException)", reports[0].Error);
+        Assert.Equal(ProviderHealth.Healthy, reports[1].Status);
+        Assert.Equal([(IncidentType.ProviderDown, "primary")], _events.Incidents.Select(i => (i.Type, i.Provider)));
+        Assert.DoesNotContain("sk-test-secret", _events.Incidents.Single().Detail);
+        Assert.Equal(1, clock.Cycles);
+    }
+
+    [Fact]
+    public async Task CancellingTheCycle_StillCancelsIt()
+    {
+        using var http = new HttpClient();
+        var cycle = CreateCycle(http, new ProbeCycleClock(TimeProvider.System));
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cycle.RunAsync(cancelled.Token));
+
+        Assert.Empty(_events.Published);
+    }
+
+    [Fact]
     public async Task Worker_RunsACycleAtStart_ThenOneEveryInterval()
     {
         var time = new TimerCountingFakeTimeProvider();
@@ -190,7 +228,15 @@ public sealed class ProbeCycleTests : IAsyncLifetime
             _probeMetrics,
             new MetricsSource(),
             clock,
+            TimeProvider.System,
             NullLogger<ProbeCycle>.Instance);
+    }
+
+    // Throws for requests to one provider, as a bug in a handler or the prober might.
+    private sealed class ThrowingHandler(Uri provider, Exception exception) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            request.RequestUri?.Authority == provider.Authority ? throw exception : base.SendAsync(request, cancellationToken);
     }
 
     private sealed class MetricsSource : IMetricsPayloadSource
