@@ -21,6 +21,9 @@ internal sealed partial class SystemEventsConnection(
     ILogger<SystemEventsConnection> logger,
     IOptions<Security.WebSocketSecurityOptions>? security = null)
 {
+    /// <summary>The drop reason of a client that sent a message over <c>Gateway:WebSocket:MaxMessageBytes</c>.</summary>
+    public const string MessageTooBigReason = "message_too_big";
+
     /// <summary>Runs the connection to its end. <paramref name="client"/> is registered with the hub already; this unregisters it.</summary>
     public async Task RunAsync(WebSocket socket, SystemEventsClient client, string? lastEventId, CancellationToken aborted)
     {
@@ -98,7 +101,7 @@ internal sealed partial class SystemEventsConnection(
                 messageBytes += result.Count;
                 if (messageBytes > maxMessageBytes)
                 {
-                    client.Drop("message_too_big");
+                    client.Drop(MessageTooBigReason);
                     return;
                 }
 
@@ -130,7 +133,12 @@ internal sealed partial class SystemEventsConnection(
 
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                var status = reason == SystemEventsHub.SlowClientReason ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure;
+                var status = reason switch
+                {
+                    SystemEventsHub.SlowClientReason => WebSocketCloseStatus.PolicyViolation,
+                    MessageTooBigReason => WebSocketCloseStatus.MessageTooBig,
+                    _ => WebSocketCloseStatus.NormalClosure,
+                };
                 await socket.CloseOutputAsync(status, reason, timeout.Token);
             }
         }

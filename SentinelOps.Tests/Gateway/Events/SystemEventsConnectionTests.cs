@@ -1,7 +1,9 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using SentinelOps.Gateway.Events;
+using SentinelOps.Gateway.Security;
 using SentinelOps.Shared.Events;
 using SentinelOps.Tests.TestDoubles;
 using MsOptions = Microsoft.Extensions.Options.Options;
@@ -84,9 +86,31 @@ public sealed class SystemEventsConnectionTests
         Assert.Equal(0, hub.Count);
     }
 
-    private static SystemEventsConnection Create(SystemEventsHub hub, IIncidentBacklog backlog) => new(
-        hub, backlog, MsOptions.Create(new SystemEventsOptions { CloseTimeout = TimeSpan.FromSeconds(1) }), TimeProvider.System,
-        NullLogger<SystemEventsConnection>.Instance);
+    [Fact]
+    public async Task AMessageOverTheLimit_IsAnswered_AndClosedWithMessageTooBig()
+    {
+        var hub = SystemEventsHubTests.CreateHub();
+        using var pair = await WebSocketPair.CreateAsync();
+        Assert.True(hub.TryConnect(out var client));
+        var security = MsOptions.Create(new WebSocketSecurityOptions { MaxMessageBytes = 16 });
+        var run = Create(hub, new FakeBacklog(hub, [], []), security: security).RunAsync(pair.Server, client!, null, CancellationToken.None);
+        await Receive(pair); // greeting
+
+        await pair.Client.SendAsync(new byte[64], WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+
+        var farewell = await Receive(pair);
+        Assert.Equal("disconnected", farewell.GetProperty("payload").GetProperty("message").GetString());
+        Assert.Equal("message_too_big", farewell.GetProperty("payload").GetProperty("reason").GetString());
+        Assert.Null(await WebSocketPair.ReceiveJsonAsync(pair.Client));
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, pair.Client.CloseStatus);
+        await pair.Client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private static SystemEventsConnection Create(
+        SystemEventsHub hub, IIncidentBacklog backlog, TimeProvider? time = null, IOptions<WebSocketSecurityOptions>? security = null) => new(
+        hub, backlog, MsOptions.Create(new SystemEventsOptions { CloseTimeout = TimeSpan.FromSeconds(1) }), time ?? TimeProvider.System,
+        NullLogger<SystemEventsConnection>.Instance, security);
 
     private static async Task<JsonElement> Receive(WebSocketPair pair) =>
         await WebSocketPair.ReceiveJsonAsync(pair.Client) ?? throw new InvalidOperationException("closed");
