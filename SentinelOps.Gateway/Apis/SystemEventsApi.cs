@@ -45,11 +45,9 @@ public static class SystemEventsApi
 
         if (lastEventId is not null && !IncidentReader.IsValidId(lastEventId))
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status400BadRequest,
-                title: "Invalid last_event_id",
-                detail: "last_event_id must be the id of an incident event, such as 1732800000000-0.",
-                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["last_event_id"] = ["Not an incident id."] } });
+            // Refused before the upgrade: once the socket is accepted, an id Redis rejects could only break the connection.
+            return GatewayProblems.Field(StatusCodes.Status400BadRequest, "invalid-last-event-id", "Invalid last_event_id", "last_event_id",
+                "last_event_id must be the id of an incident event, <ms>-<seq> with each part at most 18446744073709551615, such as 1732800000000-0.");
         }
 
         if (!hub.TryConnect(out var client))

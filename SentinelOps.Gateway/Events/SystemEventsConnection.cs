@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 using SentinelOps.Shared.Events;
+using StackExchange.Redis;
 
 namespace SentinelOps.Gateway.Events;
 
@@ -21,11 +22,20 @@ internal sealed partial class SystemEventsConnection(
     ILogger<SystemEventsConnection> logger,
     IOptions<Security.WebSocketSecurityOptions>? security = null)
 {
+    /// <summary>The drop reason of a client that sent a message over <c>Gateway:WebSocket:MaxMessageBytes</c>.</summary>
+    public const string MessageTooBigReason = "message_too_big";
+
+    /// <summary>The drop reason of a client whose missed incidents could not be read (Redis unreachable): it may reconnect to try again.</summary>
+    public const string ResumeUnavailableReason = "resume_unavailable";
+
     /// <summary>Runs the connection to its end. <paramref name="client"/> is registered with the hub already; this unregisters it.</summary>
     public async Task RunAsync(WebSocket socket, SystemEventsClient client, string? lastEventId, CancellationToken aborted)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted, client.Dropped);
-        var receiving = ReceiveUntilClosedAsync(socket, client, security?.Value.MaxMessageBytes ?? int.MaxValue, stop.Token);
+
+        // Not stopped by a drop: cancelling a pending receive aborts the socket, so the client would never be told why.
+        // It ends with the client's close frame, the request, or (in finally) after CloseTimeout.
+        var receiving = ReceiveUntilClosedAsync(socket, client, security?.Value.MaxMessageBytes ?? int.MaxValue, aborted);
         try
         {
             LogConnected(client.Id, hub.Count, lastEventId);
@@ -34,7 +44,19 @@ internal sealed partial class SystemEventsConnection(
             StreamId? resumedUpTo = null;
             if (lastEventId is not null)
             {
-                var missed = await backlog.ReadAfterAsync(lastEventId, options.Value.MaxResumedIncidents, stop.Token);
+                IReadOnlyList<Incident> missed;
+                try
+                {
+                    missed = await backlog.ReadAfterAsync(lastEventId, options.Value.MaxResumedIncidents, stop.Token);
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
+                {
+                    // Live events alone would hide the gap: say so and close; the client reconnects to try again.
+                    LogResumeFailed(client.Id, lastEventId, ex.GetType().Name);
+                    client.Drop(ResumeUnavailableReason);
+                    return;
+                }
+
                 foreach (var incident in missed)
                 {
                     await SendAsync(socket, EncodedEvent.FromIncident(incident), stop.Token);
@@ -70,7 +92,7 @@ internal sealed partial class SystemEventsConnection(
         {
             hub.Disconnect(client);
             await CloseAsync(socket, client);
-            await ObserveAsync(receiving);
+            await WaitForReceiveLoopAsync(socket, receiving);
             LogDisconnected(client.Id, client.DropReason ?? "closed");
             client.Dispose();
         }
@@ -87,7 +109,8 @@ internal sealed partial class SystemEventsConnection(
         var messageBytes = 0L;
         try
         {
-            while (socket.State == WebSocketState.Open)
+            // After the server's close frame (CloseSent) the client's answer is still to be read.
+            while (socket.State is WebSocketState.Open or WebSocketState.CloseSent)
             {
                 var result = await socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
                 if (result.MessageType == WebSocketMessageType.Close)
@@ -98,7 +121,7 @@ internal sealed partial class SystemEventsConnection(
                 messageBytes += result.Count;
                 if (messageBytes > maxMessageBytes)
                 {
-                    client.Drop("message_too_big");
+                    client.Drop(MessageTooBigReason);
                     return;
                 }
 
@@ -110,7 +133,7 @@ internal sealed partial class SystemEventsConnection(
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
         {
-            // Dropped or broken: the sender handles it.
+            // Aborted or broken: the sender handles it.
         }
 
         client.Drop("client_closed");
@@ -130,7 +153,13 @@ internal sealed partial class SystemEventsConnection(
 
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                var status = reason == SystemEventsHub.SlowClientReason ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure;
+                var status = reason switch
+                {
+                    SystemEventsHub.SlowClientReason => WebSocketCloseStatus.PolicyViolation,
+                    MessageTooBigReason => WebSocketCloseStatus.MessageTooBig,
+                    ResumeUnavailableReason => WebSocketCloseStatus.InternalServerError,
+                    _ => WebSocketCloseStatus.NormalClosure,
+                };
                 await socket.CloseOutputAsync(status, reason, timeout.Token);
             }
         }
@@ -140,15 +169,18 @@ internal sealed partial class SystemEventsConnection(
         }
     }
 
-    private static async Task ObserveAsync(Task receiving)
+    // The receive loop ends when the client answers the close; a client that never does is not waited for longer
+    // than CloseTimeout, so a connection cannot outlive its close.
+    private async Task WaitForReceiveLoopAsync(WebSocket socket, Task receiving)
     {
         try
         {
-            await receiving;
+            await receiving.WaitAsync(options.Value.CloseTimeout, timeProvider);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        catch (TimeoutException)
         {
-            // Already handled by the receive loop.
+            socket.Abort(); // ends the pending receive
+            await receiving;
         }
     }
 
@@ -159,7 +191,7 @@ internal sealed partial class SystemEventsConnection(
     /// <param name="Message"><c>connected</c> or <c>disconnected</c>.</param>
     /// <param name="Connections">Clients of this replica now.</param>
     /// <param name="LastEventId">On connect: the id the client resumes after, if any.</param>
-    /// <param name="Reason">On disconnect: why (<c>slow_client</c>, <c>server_closing</c>).</param>
+    /// <param name="Reason">On disconnect: why (<c>slow_client</c>, <c>server_closing</c>, <c>message_too_big</c>, <c>resume_unavailable</c>).</param>
     internal sealed record SystemMessage(string Message, int Connections, string? LastEventId = null, string? Reason = null);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "WebSocket client {ClientId} connected ({Connections} now), resuming after {LastEventId}")]
@@ -167,6 +199,9 @@ internal sealed partial class SystemEventsConnection(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "WebSocket client {ClientId} resumed with {Count} missed incident(s) after {LastEventId}")]
     private partial void LogResumed(long clientId, int count, string lastEventId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WebSocket client {ClientId} could not resume after {LastEventId}: the incident stream is unreachable ({Error}); closing it")]
+    private partial void LogResumeFailed(long clientId, string lastEventId, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "WebSocket client {ClientId} disconnected ({Reason})")]
     private partial void LogDisconnected(long clientId, string reason);

@@ -21,9 +21,13 @@ public static class GatewayApplicationExtensions
         return builder;
     }
 
-    /// <summary>The middleware, outermost first: security headers on every response, errors as problem documents, the open status page, then client security.</summary>
+    /// <summary>
+    /// The middleware, outermost first: a known proxy's forwarded headers, security headers on every response, errors as
+    /// problem documents, the open status page, then client security.
+    /// </summary>
     public static WebApplication UseGatewayPipeline(this WebApplication app)
     {
+        app.UseForwardedHeadersFromKnownProxies();
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -12,7 +14,7 @@ using SentinelOps.Gateway.Validation;
 
 namespace SentinelOps.Gateway.Extensions;
 
-/// <summary>Client authentication, scopes, rate limits, request limits, WebSocket rules and security headers.</summary>
+/// <summary>Client authentication, scopes, rate limits, request limits, WebSocket rules, security headers and known proxies.</summary>
 internal static partial class SecurityExtensions
 {
     /// <summary>Registers the security services and options.</summary>
@@ -25,6 +27,9 @@ internal static partial class SecurityExtensions
         services.AddOptions<RequestLimitsOptions>().BindConfiguration(RequestLimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WebSocketSecurityOptions>().BindConfiguration(WebSocketSecurityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SecurityHeadersOptions>().BindConfiguration(SecurityHeadersOptions.SectionName);
+        services.AddOptions<ForwardedHeadersSecurityOptions>().BindConfiguration(ForwardedHeadersSecurityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ForwardedHeadersSecurityOptions>>((forwarded, proxies) =>
+            ConfigureForwardedHeaders(forwarded, proxies.Value));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ClientKeyStore>();
         services.AddSingleton<WebSocketTicketService>();
@@ -47,7 +52,17 @@ internal static partial class SecurityExtensions
         return builder;
     }
 
-    /// <summary>Security headers and request ids: first in the pipeline, so every response has them, errors included.</summary>
+    /// <summary>
+    /// A known proxy's <c>X-Forwarded-For</c>/<c>-Proto</c>/<c>-Host</c> applied to the request: first in the pipeline, so
+    /// every later step (origin check, rate limits per address, logs) sees the client's scheme, host and address.
+    /// </summary>
+    public static WebApplication UseForwardedHeadersFromKnownProxies(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        return app;
+    }
+
+    /// <summary>Security headers and request ids: early in the pipeline, so every response has them, errors included.</summary>
     public static WebApplication UseSecurityHeaders(this WebApplication app)
     {
         app.UseMiddleware<SecurityHeadersMiddleware>();
@@ -72,6 +87,27 @@ internal static partial class SecurityExtensions
         app.UseMiddleware<WebSocketGuardMiddleware>();
         app.UseRateLimiter();
         return app;
+    }
+
+    private static void ConfigureForwardedHeaders(ForwardedHeadersOptions forwarded, ForwardedHeadersSecurityOptions proxies)
+    {
+        forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+        if (!proxies.IsConfigured)
+        {
+            return; // ASP.NET Core's default: loopback only
+        }
+
+        forwarded.KnownProxies.Clear();
+        forwarded.KnownIPNetworks.Clear();
+        foreach (var proxy in proxies.KnownProxies)
+        {
+            forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+        }
+
+        foreach (var network in proxies.KnownNetworks)
+        {
+            forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        }
     }
 
     private static void ConfigureRateLimiter(RateLimiterOptions options, RateLimitOptions limits)

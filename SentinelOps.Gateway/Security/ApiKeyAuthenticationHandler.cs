@@ -33,6 +33,9 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<ClientIdentity, AuthenticationTicket> Tickets = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>Logins built once and kept (one per configured key, and the open client's).</summary>
+    internal static int CachedLoginCount => Tickets.Count;
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (keys.IsOpen)
@@ -46,8 +49,9 @@ internal sealed class ApiKeyAuthenticationHandler(
             if (Context.GetEndpoint()?.Metadata.GetMetadata<WebSocketEndpointMetadata>() is not null
                 && Request.Query["ticket"] is [{ Length: > 0 } ticket])
             {
+                // Each ticket holds an identity of its own, used once: its login is built, not cached.
                 return Task.FromResult(tickets.Redeem(ticket) is { } holder
-                    ? Success(holder)
+                    ? AuthenticateResult.Success(CreateTicket(holder))
                     : AuthenticateResult.Fail("The WebSocket ticket is unknown, used or expired."));
             }
 
@@ -88,7 +92,8 @@ internal sealed class ApiKeyAuthenticationHandler(
         return request.Headers[ApiKeyHeader] is [{ Length: > 0 } key] ? key.Trim() : null;
     }
 
-    // Keys are few and fixed: each client's ticket is built once, not per request.
+    // Keys are few and fixed: each client's ticket is built once, not per request. Only the key store's identities
+    // (and the open client) come here, so the cache cannot grow with traffic.
     private static AuthenticateResult Success(ClientIdentity client) =>
         AuthenticateResult.Success(Tickets.GetOrAdd(client, CreateTicket));
 

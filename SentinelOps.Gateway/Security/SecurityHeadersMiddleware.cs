@@ -23,17 +23,24 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next, IOptions<S
 
     public Task InvokeAsync(HttpContext context)
     {
-        var headers = context.Response.Headers;
-        headers.XContentTypeOptions = NoSniff;
-        headers.XFrameOptions = Deny;
-        headers["Referrer-Policy"] = NoReferrer;
-        headers.ContentSecurityPolicy = ContentSecurityPolicies.For(context.Request.Path) ?? _contentSecurityPolicy;
-
+        var policy = ContentSecurityPolicies.For(context.Request.Path) ?? _contentSecurityPolicy;
         var requestId = context.Request.Headers[RequestIdHeader] is [{ } incoming] && IsSane(incoming)
             ? incoming
             : context.TraceIdentifier;
         context.TraceIdentifier = requestId;
-        headers[RequestIdHeader] = requestId;
+
+        // Set as the response starts, not now: UseExceptionHandler clears every header of a failed response before it
+        // writes its 500, and that response needs them most.
+        context.Response.OnStarting(() =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = NoSniff;
+            headers.XFrameOptions = Deny;
+            headers["Referrer-Policy"] = NoReferrer;
+            headers.ContentSecurityPolicy = policy;
+            headers[RequestIdHeader] = requestId;
+            return Task.CompletedTask;
+        });
         return next(context);
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using StackExchange.Redis;
 
@@ -14,6 +15,8 @@ public sealed partial class IncidentReader(IConnectionMultiplexer redis)
     public const int MaxLimit = 500;
 
     private const int PageSize = 100;
+
+    private const string LargestId = "18446744073709551615-18446744073709551615";
 
     /// <summary>The newest incidents, newest first, optionally only those of <paramref name="type"/>.</summary>
     /// <param name="limit">How many at most, 1 to <see cref="MaxLimit"/>.</param>
@@ -71,6 +74,11 @@ public sealed partial class IncidentReader(IConnectionMultiplexer redis)
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(max, MaxLimit);
         cancellationToken.ThrowIfCancellationRequested();
+        if (lastId == LargestId)
+        {
+            return []; // nothing can follow it, and Redis refuses an exclusive range that starts there
+        }
+
         var page = await redis.GetDatabase().StreamRangeAsync(RedisKeys.Incidents, "(" + lastId, "+", max, Order.Ascending);
         var incidents = new List<Incident>(page.Length);
         foreach (var entry in page)
@@ -84,8 +92,21 @@ public sealed partial class IncidentReader(IConnectionMultiplexer redis)
         return incidents;
     }
 
-    /// <summary>Whether <paramref name="id"/> has the form of a stream id (<c>&lt;ms&gt;-&lt;seq&gt;</c>).</summary>
-    public static bool IsValidId(string? id) => id is { Length: > 2 and <= 41 } && StreamId().IsMatch(id);
+    /// <summary>
+    /// Whether <paramref name="id"/> is a stream id Redis accepts: <c>&lt;ms&gt;-&lt;seq&gt;</c>, each part a 64-bit
+    /// unsigned integer (20 digits can be more than that, and Redis refuses the whole command).
+    /// </summary>
+    public static bool IsValidId(string? id)
+    {
+        if (id is not { Length: > 2 and <= 41 } || !StreamId().IsMatch(id))
+        {
+            return false;
+        }
+
+        var dash = id.IndexOf('-', StringComparison.Ordinal);
+        return ulong.TryParse(id.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out _)
+            && ulong.TryParse(id.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _);
+    }
 
     [GeneratedRegex(@"^\d{1,20}-\d{1,20}$", RegexOptions.CultureInvariant)]
     private static partial Regex StreamId();

@@ -1,9 +1,12 @@
 using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using SentinelOps.Gateway.Events;
+using SentinelOps.Gateway.Security;
 using SentinelOps.Shared.Events;
 using SentinelOps.Tests.TestDoubles;
+using StackExchange.Redis;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
 namespace SentinelOps.Tests.Gateway.Events;
@@ -84,9 +87,92 @@ public sealed class SystemEventsConnectionTests
         Assert.Equal(0, hub.Count);
     }
 
-    private static SystemEventsConnection Create(SystemEventsHub hub, IIncidentBacklog backlog) => new(
-        hub, backlog, MsOptions.Create(new SystemEventsOptions { CloseTimeout = TimeSpan.FromSeconds(1) }), TimeProvider.System,
-        NullLogger<SystemEventsConnection>.Instance);
+    [Fact]
+    public async Task ARedisErrorWhileResuming_IsToldToTheClient_AndTheSocketClosedCleanly()
+    {
+        var hub = SystemEventsHubTests.CreateHub();
+        using var pair = await WebSocketPair.CreateAsync();
+        Assert.True(hub.TryConnect(out var client));
+
+        var run = Create(hub, new FailingBacklog()).RunAsync(pair.Server, client!, "1-0", CancellationToken.None);
+
+        Assert.Equal("connected", (await Receive(pair)).GetProperty("payload").GetProperty("message").GetString());
+        var farewell = (await Receive(pair)).GetProperty("payload");
+        Assert.Equal("disconnected", farewell.GetProperty("message").GetString());
+        Assert.Equal(SystemEventsConnection.ResumeUnavailableReason, farewell.GetProperty("reason").GetString());
+        Assert.Null(await WebSocketPair.ReceiveJsonAsync(pair.Client));
+        Assert.Equal(WebSocketCloseStatus.InternalServerError, pair.Client.CloseStatus);
+        await pair.Client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        await run.WaitAsync(TimeSpan.FromSeconds(10)); // does not throw
+        Assert.Equal(WebSocketState.Closed, pair.Server.State);
+        Assert.Equal(0, hub.Count);
+    }
+
+    [Fact]
+    public async Task AClientThatNeverAnswersTheClose_IsLetGoAfterTheCloseTimeout()
+    {
+        var hub = SystemEventsHubTests.CreateHub();
+        var time = new TimerCountingFakeTimeProvider();
+        using var pair = await WebSocketPair.CreateAsync();
+        Assert.True(hub.TryConnect(out var client));
+        var run = Create(hub, new FailingBacklog(), time).RunAsync(pair.Server, client!, "1-0", CancellationToken.None);
+
+        // The client reads the greeting, the farewell and the close frame, but never sends its own close frame.
+        await Receive(pair);
+        await Receive(pair);
+        Assert.Null(await WebSocketPair.ReceiveJsonAsync(pair.Client));
+        await FakeTime.WaitUntilAsync(() => time.TimersCreated >= 2); // the close's timeout, then the wait for the client's
+
+        await FakeTime.AssertCompletesAfterAsync(time, run, TimeSpan.FromSeconds(1));
+        await run;
+        Assert.Equal(0, hub.Count);
+    }
+
+    [Fact]
+    public async Task AServerSideDrop_IsToldToTheClient_BeforeTheClose()
+    {
+        var hub = SystemEventsHubTests.CreateHub();
+        using var pair = await WebSocketPair.CreateAsync();
+        Assert.True(hub.TryConnect(out var client));
+        var run = Create(hub, new FakeBacklog(hub, [], [])).RunAsync(pair.Server, client!, null, CancellationToken.None);
+        await Receive(pair); // greeting
+
+        hub.DropAll("server_closing");
+
+        var farewell = (await Receive(pair)).GetProperty("payload");
+        Assert.Equal("server_closing", farewell.GetProperty("reason").GetString());
+        Assert.Null(await WebSocketPair.ReceiveJsonAsync(pair.Client));
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, pair.Client.CloseStatus);
+        await pair.Client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(WebSocketState.Closed, pair.Server.State);
+    }
+
+    [Fact]
+    public async Task AMessageOverTheLimit_IsAnswered_AndClosedWithMessageTooBig()
+    {
+        var hub = SystemEventsHubTests.CreateHub();
+        using var pair = await WebSocketPair.CreateAsync();
+        Assert.True(hub.TryConnect(out var client));
+        var security = MsOptions.Create(new WebSocketSecurityOptions { MaxMessageBytes = 16 });
+        var run = Create(hub, new FakeBacklog(hub, [], []), security: security).RunAsync(pair.Server, client!, null, CancellationToken.None);
+        await Receive(pair); // greeting
+
+        await pair.Client.SendAsync(new byte[64], WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+
+        var farewell = await Receive(pair);
+        Assert.Equal("disconnected", farewell.GetProperty("payload").GetProperty("message").GetString());
+        Assert.Equal("message_too_big", farewell.GetProperty("payload").GetProperty("reason").GetString());
+        Assert.Null(await WebSocketPair.ReceiveJsonAsync(pair.Client));
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, pair.Client.CloseStatus);
+        await pair.Client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private static SystemEventsConnection Create(
+        SystemEventsHub hub, IIncidentBacklog backlog, TimeProvider? time = null, IOptions<WebSocketSecurityOptions>? security = null) => new(
+        hub, backlog, MsOptions.Create(new SystemEventsOptions { CloseTimeout = TimeSpan.FromSeconds(1) }), time ?? TimeProvider.System,
+        NullLogger<SystemEventsConnection>.Instance, security);
 
     private static async Task<JsonElement> Receive(WebSocketPair pair) =>
         await WebSocketPair.ReceiveJsonAsync(pair.Client) ?? throw new InvalidOperationException("closed");
@@ -95,6 +181,12 @@ public sealed class SystemEventsConnectionTests
 
     private static Incident Incident(string id) =>
         new(id, IncidentType.ProviderDown, "primary", DateTimeOffset.UnixEpoch, "probe failed", Source: "monitor");
+
+    private sealed class FailingBacklog : IIncidentBacklog
+    {
+        public Task<IReadOnlyList<Incident>> ReadAfterAsync(string lastEventId, int limit, CancellationToken cancellationToken) =>
+            throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "No connection is active/available to service this operation.");
+    }
 
     private sealed class FakeBacklog(SystemEventsHub hub, Incident[] stored, Incident[] arrivingDuringRead) : IIncidentBacklog
     {

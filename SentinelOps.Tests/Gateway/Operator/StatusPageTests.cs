@@ -54,6 +54,16 @@ public sealed partial class StatusPageTests : IDisposable
         Assert.DoesNotContain("setAttribute('style'", script);
     }
 
+    [Fact]
+    public void TheDefaultPolicy_LetsPagesConnectOnlyToTheirOwnOrigin()
+    {
+        // 'self' already covers the page's own ws:/wss: origin; bare ws: wss: would let an injected script send the
+        // key the page keeps in sessionStorage to any host over a WebSocket.
+        var connectSrc = SecurityHeadersOptions.DefaultContentSecurityPolicy.Split(';', StringSplitOptions.TrimEntries)
+            .Single(directive => directive.StartsWith("connect-src ", StringComparison.Ordinal));
+        Assert.Equal("connect-src 'self'", connectSrc);
+    }
+
     [Theory]
     [InlineData("/docs", true)]
     [InlineData("/docs/", true)]

@@ -190,6 +190,32 @@ public sealed class ClientAuthenticationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnEndpointThatThrows_Gets500_StillCarryingTheSecurityHeadersAndTheRequestId()
+    {
+        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback, SecurityTestKeys.Settings(), map: app =>
+            app.MapGet("/test/throws", string () => throw new InvalidOperationException("boom")).AllowAnonymous());
+        using var http = gateway.CreateClient();
+
+        using var anonymous = await http.GetAsync("/test/throws");
+        using var correlated = new HttpRequestMessage(HttpMethod.Get, "/test/throws");
+        correlated.Headers.Add("x-request-id", "client-req-500");
+        using var withId = await http.SendAsync(correlated);
+
+        foreach (var response in new[] { anonymous, withId })
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+            Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+            Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+            Assert.False(string.IsNullOrEmpty(response.Headers.GetValues("x-request-id").Single()));
+            Assert.DoesNotContain("boom", await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal("client-req-500", withId.Headers.GetValues("x-request-id").Single());
+    }
+
+    [Fact]
     public async Task AWebSocket_OpensWithASingleUseTicket_FromAnAllowedOrigin()
     {
         var settings = SecurityTestKeys.Settings();

@@ -34,9 +34,27 @@ public sealed class IncidentReaderTests
         Assert.Empty(await host.Reader.GetAfterAsync(latest[0].Id));
     }
 
+    [Fact]
+    public async Task ResumingAfterTheLargestId_IsEmpty_NotARedisError()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var host = await EventsHost.StartAsync(redis.ConnectionString);
+        host.Sink.RecordIncident(new Incident(string.Empty, IncidentType.ProviderDown, "primary", DateTimeOffset.UtcNow, "#0"));
+        await host.WaitUntilFlushedAsync(TimeSpan.FromSeconds(30));
+
+        // Redis refuses an exclusive range starting at the largest id: nothing can come after it.
+        Assert.Empty(await host.Reader.GetAfterAsync("18446744073709551615-18446744073709551615"));
+        Assert.Empty(await host.Reader.GetAfterAsync("18446744073709551615-0"));
+        Assert.Single(await host.Reader.GetAfterAsync("0-18446744073709551615"));
+    }
+
     [Theory]
     [InlineData("1732790000000-0", true)]
     [InlineData("0-1", true)]
+    [InlineData("18446744073709551615-18446744073709551615", true)]
+    [InlineData("18446744073709551616-0", false)] // each part is a 64-bit unsigned integer: Redis refuses more
+    [InlineData("99999999999999999999-0", false)]
+    [InlineData("0-99999999999999999999", false)]
     [InlineData("abc", false)]
     [InlineData("1732790000000", false)]
     [InlineData("-", false)]
