@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
-using SentinelOps.Gateway.ChatClients;
+using SentinelOps.Gateway.Routing;
 using SentinelOps.Gateway.Security;
 using SentinelOps.Gateway.Validation;
 

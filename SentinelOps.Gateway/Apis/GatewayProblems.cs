@@ -1,7 +1,8 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json.Serialization;
-using SentinelOps.Gateway.ChatClients;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SentinelOps.Gateway.Resilience;
+using SentinelOps.Gateway.Routing;
 using SentinelOps.Gateway.Validation;
 
 namespace SentinelOps.Gateway.Apis;

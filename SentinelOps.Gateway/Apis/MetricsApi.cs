@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SentinelOps.Gateway.Metrics;
-using SentinelOps.Gateway.Providers;
+using SentinelOps.Gateway.Routing;
 using SentinelOps.Shared.Metrics;
 
 namespace SentinelOps.Gateway.Apis;

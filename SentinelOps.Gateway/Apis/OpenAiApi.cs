@@ -6,8 +6,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using OpenAI.Chat;
 using SentinelOps.Gateway.Apis.OpenAi;
-using SentinelOps.Gateway.ChatClients;
-using SentinelOps.Gateway.Providers;
+using SentinelOps.Gateway.Routing;
 using SentinelOps.Gateway.Security;
 using SentinelOps.Gateway.Validation;
 

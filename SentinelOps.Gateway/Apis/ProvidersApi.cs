@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using SentinelOps.Gateway.Health;
-using SentinelOps.Gateway.Providers;
+using SentinelOps.Gateway.Resilience.CircuitBreaking;
+using SentinelOps.Gateway.Routing;
 using SentinelOps.Shared.Providers;
 
 namespace SentinelOps.Gateway.Apis;

@@ -1,5 +1,5 @@
-using SentinelOps.Gateway.Health;
-using SentinelOps.Gateway.Providers;
+using SentinelOps.Gateway.Resilience.CircuitBreaking;
+using SentinelOps.Gateway.Routing;
 using SentinelOps.Shared.Events;
 
 namespace SentinelOps.Gateway.Events;

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using SentinelOps.Gateway.Health;
-using SentinelOps.Gateway.Providers;
+using SentinelOps.Gateway.Resilience.CircuitBreaking;
+using SentinelOps.Gateway.Routing;
 using SentinelOps.Shared.Events;
 using SentinelOps.Shared.Json;
 using SentinelOps.Shared.Probing;

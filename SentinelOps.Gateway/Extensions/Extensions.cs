@@ -1,10 +1,11 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using SentinelOps.Gateway.ChatClients;
 using SentinelOps.Gateway.Events;
-using SentinelOps.Gateway.Health;
-using SentinelOps.Gateway.Providers;
+using SentinelOps.Gateway.Metrics;
+using SentinelOps.Gateway.Resilience;
+using SentinelOps.Gateway.Resilience.CircuitBreaking;
+using SentinelOps.Gateway.Routing;
 using SentinelOps.Shared.Json;
 using SentinelOps.Shared.Providers;
 

@@ -1,4 +1,6 @@
 using SentinelOps.Gateway.Apis;
+using SentinelOps.Gateway.Events;
+using SentinelOps.Gateway.Operator;
 using SentinelOps.Shared.Probing;
 
 namespace SentinelOps.Gateway.Extensions;

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SentinelOps.Gateway.Apis;
+using SentinelOps.Gateway.Metrics;
 using SentinelOps.Gateway.Security;
 using SentinelOps.Gateway.Validation;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
-using SentinelOps.Gateway.Health;
-using SentinelOps.Gateway.Providers;
+using SentinelOps.Gateway.Resilience.CircuitBreaking;
+using SentinelOps.Gateway.Routing;
 using SentinelOps.Shared.Events;
 
 namespace SentinelOps.Gateway.Metrics;

@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using SentinelOps.Gateway.ChatClients;
+using SentinelOps.Gateway.Routing;
 using SentinelOps.Shared.Metrics;
 
 namespace SentinelOps.Gateway.Metrics;

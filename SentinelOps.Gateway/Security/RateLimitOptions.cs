@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using SentinelOps.Gateway.Metrics;
 
 namespace SentinelOps.Gateway.Security;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SentinelOps.Gateway.Extensions;
+using SentinelOps.Gateway.Resilience.CircuitBreaking;
 
 namespace SentinelOps.Tests.Gateway;
 

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.AI;
 using OllamaSharp.Models.Exceptions;
-using SentinelOps.Gateway.ChatClients;
-using SentinelOps.Gateway.Health;
+using SentinelOps.Gateway.Resilience;
+using SentinelOps.Gateway.Resilience.CircuitBreaking;
+using SentinelOps.Gateway.Routing;
 using SentinelOps.Shared.Providers;
 using SentinelOps.Simulator;
 using SentinelOps.Tests.TestDoubles;

@@ -1,4 +1,4 @@
-using SentinelOps.Gateway.Providers;
+using SentinelOps.Gateway.Routing;
 
 namespace SentinelOps.Tests.TestDoubles;
 

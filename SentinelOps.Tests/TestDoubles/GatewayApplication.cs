@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using SentinelOps.Gateway.Providers;
+using SentinelOps.Gateway.Routing;
 
 namespace SentinelOps.Tests.TestDoubles;
 

@@ -19,7 +19,7 @@ internal sealed class GatewayHost : IDisposable
     public IServiceProvider Services => _host.Services;
 
     /// <summary>The provider chain: each provider's pipeline and circuit breaker.</summary>
-    public SentinelOps.Gateway.Providers.ProviderChain Chain => _host.Services.GetRequiredService<SentinelOps.Gateway.Providers.ProviderChain>();
+    public SentinelOps.Gateway.Routing.ProviderChain Chain => _host.Services.GetRequiredService<SentinelOps.Gateway.Routing.ProviderChain>();
 
     public static GatewayHost Create(
         SimulatorServer primary,

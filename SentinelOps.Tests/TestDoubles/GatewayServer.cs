@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SentinelOps.Gateway.Apis;
 using SentinelOps.Gateway.Extensions;
-using SentinelOps.Gateway.Providers;
+using SentinelOps.Gateway.Routing;
 
 namespace SentinelOps.Tests.TestDoubles;
 

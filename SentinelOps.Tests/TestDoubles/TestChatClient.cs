@@ -1,5 +1,5 @@
 using Microsoft.Extensions.AI;
-using SentinelOps.Gateway.ChatClients;
+using SentinelOps.Gateway.Resilience;
 
 namespace SentinelOps.Tests.TestDoubles;
 

@@ -1,7 +1,7 @@
 using System.Text;
-using SentinelOps.Gateway.Validation;
 using Microsoft.Extensions.AI;
 using SentinelOps.Gateway.Apis.OpenAi;
+using SentinelOps.Gateway.Validation;
 
 namespace SentinelOps.Tests.Gateway.Apis;
 

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using SentinelOps.Gateway.Health;
+using SentinelOps.Gateway.Resilience.CircuitBreaking;
 using SentinelOps.Shared.Events;
 using SentinelOps.Shared.Json;
 using SentinelOps.Simulator;

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using MsOptions = Microsoft.Extensions.Options.Options;
 using SentinelOps.Gateway.Events;
 using SentinelOps.Tests.TestDoubles;
-using MsOptions = Microsoft.Extensions.Options.Options;
 
 namespace SentinelOps.Tests.Gateway.Events;
 

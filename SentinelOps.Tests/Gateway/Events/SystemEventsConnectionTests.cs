@@ -2,12 +2,12 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using MsOptions = Microsoft.Extensions.Options.Options;
 using SentinelOps.Gateway.Events;
 using SentinelOps.Gateway.Security;
 using SentinelOps.Shared.Events;
 using SentinelOps.Tests.TestDoubles;
 using StackExchange.Redis;
-using MsOptions = Microsoft.Extensions.Options.Options;
 
 namespace SentinelOps.Tests.Gateway.Events;
 

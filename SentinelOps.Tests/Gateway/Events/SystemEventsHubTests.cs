@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using MsOptions = Microsoft.Extensions.Options.Options;
 using SentinelOps.Gateway.Events;
 using SentinelOps.Shared.Events;
-using MsOptions = Microsoft.Extensions.Options.Options;
 
 namespace SentinelOps.Tests.Gateway.Events;
 

@@ -116,7 +116,7 @@ public sealed class ChatRequestFuzzTests
                 foreach (var provider in gateway.Chain.Providers)
                 {
                     var snapshot = provider.Breaker!.GetSnapshot();
-                    if (snapshot.State != SentinelOps.Gateway.Health.CircuitState.Closed || snapshot.Failures != 0)
+                    if (snapshot.State != SentinelOps.Gateway.Resilience.CircuitBreaking.CircuitState.Closed || snapshot.Failures != 0)
                     {
                         failures.Add($"{path} {name}: {provider.Name} is {snapshot.State} with {snapshot.Failures} failures after a {status}");
                         provider.Breaker.Close("next fuzz case");

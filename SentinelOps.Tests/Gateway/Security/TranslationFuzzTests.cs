@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using SentinelOps.Gateway.Health;
+using SentinelOps.Gateway.Resilience.CircuitBreaking;
 using SentinelOps.Simulator;
 using SentinelOps.Tests.TestDoubles;
 

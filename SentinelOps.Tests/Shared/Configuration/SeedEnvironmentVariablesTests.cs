@@ -3,7 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SentinelOps.Gateway.Extensions;
-using SentinelOps.Gateway.Health;
+using SentinelOps.Gateway.Metrics;
+using SentinelOps.Gateway.Resilience.CircuitBreaking;
 using SentinelOps.Shared.Configuration;
 using SentinelOps.Shared.Providers;
 

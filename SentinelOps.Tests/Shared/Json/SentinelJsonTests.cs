@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
-using SentinelOps.Gateway.Health;
+using SentinelOps.Gateway.Resilience.CircuitBreaking;
 using SentinelOps.Shared.Json;
 using SentinelOps.Shared.Providers;
 

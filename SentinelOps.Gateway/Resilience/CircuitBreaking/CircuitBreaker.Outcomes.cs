@@ -1,0 +1,234 @@
+namespace SentinelOps.Gateway.Resilience.CircuitBreaking;
+
+/// <content>How the outcome of each permitted call moves the breaker: first token, success, failure, abandonment,
+/// rejection.</content>
+public sealed partial class CircuitBreaker
+{
+    /// <summary>Reports that the call's first token (its first content) arrived: its time to first token is learnt,
+    /// and the attempts waiting since before it no longer count as evidence of a stall.</summary>
+    public void RecordFirstToken(CircuitPermit permit)
+    {
+        if (permit.Attempt is not { } attempt)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (!attempt.Answered && !attempt.Finished)
+            {
+                _slow.MarkAnswered(attempt, _timeProvider.GetTimestamp(), observe: true);
+            }
+        }
+    }
+
+    /// <summary>Reports a successful call.</summary>
+    public void RecordSuccess(CircuitPermit permit, TimeSpan latency)
+    {
+        CircuitStateChangedEventArgs? change = null;
+        lock (_gate)
+        {
+            if (!Finish(permit, out var attempt))
+            {
+                return;
+            }
+
+            if (attempt is not null && !attempt.Answered)
+            {
+                // A whole response without a token seen first (a non-streaming call): the provider answered, but its
+                // latency is not a time to first token.
+                _slow.MarkAnswered(attempt, _timeProvider.GetTimestamp(), observe: false);
+            }
+
+            var now = _timeProvider.GetUtcNow();
+            var slow = attempt?.Slow ?? false;
+            _window.Record(now, success: true, slow);
+            _averageLatencyMs = _averageLatencyMs is { } average
+                ? average + (LatencySmoothing * (latency.TotalMilliseconds - average))
+                : latency.TotalMilliseconds;
+
+            if (permit.Generation != _generation)
+            {
+                // Admitted before the last state change: a late success says nothing about the provider now.
+            }
+            else if (permit.IsTrial && _state == CircuitState.HalfOpen)
+            {
+                _consecutiveTrips = 0;
+                _consecutiveFailures = 0;
+
+                // Outcomes from before the break must not reopen the circuit the moment it closes.
+                _window.Clear();
+                change = Transition(CircuitState.Closed, "trial call succeeded", breakDuration: null);
+            }
+            else if (_state == CircuitState.Closed)
+            {
+                ReleaseStallTrial(permit);
+                _consecutiveFailures = 0;
+                var (successes, failures, slowCalls) = _window.Totals(now);
+                var total = successes + failures;
+                if (slow && total >= _options.MinimumThroughput && (double)slowCalls / total >= _slowCalls.Options.SlowCallRatio)
+                {
+                    change = Open(now, $"slow-call ratio {(double)slowCalls / total:P0} over {total} calls (threshold {_slow.Threshold.TotalSeconds:0.###} s)");
+                }
+            }
+        }
+
+        Raise(change);
+    }
+
+    /// <summary>Reports a call that failed because of the provider.</summary>
+    public void RecordFailure(CircuitPermit permit)
+    {
+        CircuitStateChangedEventArgs? change;
+        lock (_gate)
+        {
+            if (!Finish(permit, out var attempt))
+            {
+                return;
+            }
+
+            change = Fail(permit, attempt, _timeProvider.GetTimestamp());
+        }
+
+        Raise(change);
+    }
+
+    /// <summary>
+    /// Reports a call that ended without a verdict from the provider: the caller cancelled or stopped reading. If it had
+    /// already waited past the slow-call threshold without a first token, the provider had stalled, and it counts as a
+    /// failure; otherwise it is ignored.
+    /// </summary>
+    public void RecordAbandoned(CircuitPermit permit)
+    {
+        CircuitStateChangedEventArgs? change = null;
+        lock (_gate)
+        {
+            if (!Finish(permit, out var attempt))
+            {
+                return;
+            }
+
+            var now = _timeProvider.GetTimestamp();
+            if (attempt is not null && _slow.HasStalled(attempt, now))
+            {
+                change = Fail(permit, attempt, now);
+            }
+            else
+            {
+                if (attempt is not null)
+                {
+                    _slow.Forget(attempt);
+                }
+
+                ReleaseTrial(permit);
+            }
+        }
+
+        Raise(change);
+    }
+
+    /// <summary>
+    /// Reports a request the provider refused as invalid (400, 422, …): it answered, so it is not stalled, but a bad
+    /// request says nothing of its health. Not counted; a trial refused this way leaves the trial to the next call.
+    /// </summary>
+    public void RecordRejected(CircuitPermit permit)
+    {
+        lock (_gate)
+        {
+            if (!Finish(permit, out var attempt))
+            {
+                return;
+            }
+
+            if (attempt is not null && !attempt.Answered)
+            {
+                _slow.MarkAnswered(attempt, _timeProvider.GetTimestamp(), observe: false);
+            }
+
+            ReleaseTrial(permit);
+        }
+    }
+
+    // Must be called under _gate. False when this permit's outcome was already reported.
+    private static bool Finish(CircuitPermit permit, out PendingAttempt? attempt)
+    {
+        attempt = permit.Attempt;
+        if (attempt is null)
+        {
+            return true;
+        }
+
+        if (attempt.Finished)
+        {
+            return false;
+        }
+
+        attempt.Finished = true;
+        return true;
+    }
+
+    // Must be called under _gate.
+    private CircuitStateChangedEventArgs? Fail(CircuitPermit permit, PendingAttempt? attempt, long nowTimestamp)
+    {
+        if (attempt is not null && _slow.EndFailed(attempt, nowTimestamp) is { } waited)
+        {
+            LogStalled(Provider, waited.TotalSeconds, _slow.Threshold.TotalSeconds);
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        _window.Record(now, success: false);
+        if (permit.Generation != _generation)
+        {
+            // Admitted before the last state change: already accounted for.
+            return null;
+        }
+
+        if (permit.IsTrial && _state == CircuitState.HalfOpen)
+        {
+            return Open(now, "trial call failed");
+        }
+
+        if (_state != CircuitState.Closed)
+        {
+            return null;
+        }
+
+        ReleaseStallTrial(permit);
+        _consecutiveFailures++;
+        var (successes, failures, _) = _window.Totals(now);
+        var total = successes + failures;
+        if (_consecutiveFailures >= _options.FailureThreshold)
+        {
+            return Open(now, $"{_consecutiveFailures} consecutive failures");
+        }
+
+        return total >= _options.MinimumThroughput && (double)failures / total >= _options.FailureRatio
+            ? Open(now, $"failure ratio {(double)failures / total:P0} over {total} calls")
+            : null;
+    }
+
+    // Must be called under _gate: a trial that ended without a verdict leaves its place to the next call.
+    private void ReleaseTrial(CircuitPermit permit)
+    {
+        if (permit.Generation != _generation)
+        {
+            return;
+        }
+
+        if (permit.IsTrial && _state == CircuitState.HalfOpen)
+        {
+            _trialInFlight = false;
+        }
+
+        ReleaseStallTrial(permit);
+    }
+
+    // Must be called under _gate.
+    private void ReleaseStallTrial(CircuitPermit permit)
+    {
+        if (permit.IsStallTrial && permit.Generation == _generation && _slow.TrialsInFlight > 0)
+        {
+            _slow.TrialsInFlight--;
+        }
+    }
+}

@@ -1,0 +1,430 @@
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace SentinelOps.Gateway.Resilience.CircuitBreaking;
+
+/// <summary>
+/// The circuit state of one provider: the outcomes it has seen and whether calls may pass.
+/// <see cref="CircuitBreakerChatClient"/> asks it for a permit before each call, reports the first token,
+/// and reports the outcome after.
+/// </summary>
+/// <remarks>
+/// <para>Closed → Open after <see cref="CircuitBreakerOptions.FailureThreshold"/> consecutive failures, the failure
+/// ratio, or the slow-call ratio; Open → HalfOpen when the break has ended and a call arrives; HalfOpen lets exactly
+/// one trial through and closes on its success (forgetting the window) or reopens, with a longer break, on its
+/// failure. Isolated holds it open until closed from outside. The Open → HalfOpen move happens on a call, but
+/// <see cref="WouldPermit"/> reports an ended break as passable, so a router that skips open providers still sends
+/// the trial.</para>
+/// <para>Slow calls (<see cref="SlowCallOptions"/>): an attempt still without its first token past the slow-call
+/// threshold is stalled and counts as a failure however it ends, the caller giving up included; one that ends
+/// sooner without a verdict is ignored. While the provider is stalled (a stalled attempt is waiting, or the last
+/// attempt to end had stalled, and no later one has received a token) the circuit stays closed but lets through only
+/// <see cref="SlowCallOptions.MaxTrialsWhileStalled"/> trials at once, so new requests do not pile onto a hang.
+/// Trials, stalled or half-open, carry the threshold as their time-to-first-token limit.</para>
+/// <para>Thread-safe. <see cref="StateChanged"/> is raised outside the lock, after the change.</para>
+/// </remarks>
+public sealed partial class CircuitBreaker
+{
+    private const double LatencySmoothing = 0.2;
+    private const string HalfOpenReason = "circuit half-open (trial in progress)";
+    private const string StalledReason = "provider stalled (trial in progress)";
+    private const string IsolatedReason = "circuit isolated";
+    private static readonly TimeSpan MinimumRetryAfter = TimeSpan.FromSeconds(1);
+
+    private readonly CircuitBreakerOptions _options;
+    private readonly SlowCallPolicy _slowCalls;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+
+    // Cancelled, replaced and disposed each time the circuit is isolated; every permit carries the one current when it was given.
+    private CancellationTokenSource _isolation = new();
+    private readonly RollingOutcomeWindow _window;
+    private readonly SlowCallTracker _slow;
+
+    private CircuitState _state = CircuitState.Closed;
+    private long _generation;
+    private int _consecutiveFailures;
+    private int _consecutiveTrips;
+    private bool _trialInFlight;
+    private bool _breakShortened;
+    private DateTimeOffset? _isolationReviewAt;
+    private DateTimeOffset? _openedAt;
+    private DateTimeOffset _breakEndsAt;
+    private double? _averageLatencyMs;
+
+    /// <summary>Creates a closed breaker for <paramref name="provider"/>.</summary>
+    /// <param name="provider">The provider it guards.</param>
+    /// <param name="options">When it opens and for how long.</param>
+    /// <param name="timeProvider">Its clock.</param>
+    /// <param name="logger">Where state changes and stalls are logged.</param>
+    /// <param name="slowCalls">The slow-call policy; <see cref="SlowCallPolicy.Default"/> when omitted.</param>
+    public CircuitBreaker(
+        string provider, CircuitBreakerOptions options, TimeProvider timeProvider, ILogger<CircuitBreaker>? logger = null, SlowCallPolicy? slowCalls = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(provider);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        Provider = provider;
+        _options = options;
+        _slowCalls = slowCalls ?? SlowCallPolicy.Default;
+        _timeProvider = timeProvider;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _window = new RollingOutcomeWindow(options.SamplingDuration);
+        _slow = new SlowCallTracker(_slowCalls, timeProvider);
+    }
+
+    /// <summary>Raised after every state change.</summary>
+    public event EventHandler<CircuitStateChangedEventArgs>? StateChanged;
+
+    /// <summary>The provider this breaker guards.</summary>
+    public string Provider { get; }
+
+    /// <summary>The current state.</summary>
+    public CircuitState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>When the current break ends, while the circuit is open; <see langword="null"/> otherwise (isolated included).</summary>
+    public DateTimeOffset? BreakEndsAt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state == CircuitState.Open ? _breakEndsAt : null;
+            }
+        }
+    }
+
+    /// <summary>Whether <see cref="EndBreakNow"/> would end the current break: open, and this outage has not had its early trial yet.</summary>
+    public bool CanEndBreakEarly
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state == CircuitState.Open && !_breakShortened;
+            }
+        }
+    }
+
+    /// <summary>Time left in the current break, while open; <see langword="null"/> otherwise (isolated included).</summary>
+    public TimeSpan? RetryAfter
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return RetryAfterAt(_timeProvider.GetUtcNow());
+            }
+        }
+    }
+
+    /// <summary>
+    /// How long a caller refused now should wait before trying again, never less than a second: the rest of the break
+    /// while open; the slow-call threshold (the longest a trial can take) while a trial decides; while isolated, the time
+    /// until the isolating party looks again, if it said; <see langword="null"/> otherwise and when calls flow.
+    /// </summary>
+    public TimeSpan? RetryAfterHint
+    {
+        get
+        {
+            lock (_gate)
+            {
+                TimeSpan? hint = _state switch
+                {
+                    CircuitState.Open => RetryAfterAt(_timeProvider.GetUtcNow()),
+                    CircuitState.HalfOpen => _slow.Threshold,
+                    CircuitState.Closed when _slow.IsStalled(_timeProvider.GetTimestamp()) => _slow.Threshold,
+                    CircuitState.Isolated when _isolationReviewAt is { } reviewAt => Remaining(reviewAt),
+                    _ => null,
+                };
+                return hint is { } wait && wait < MinimumRetryAfter ? MinimumRetryAfter : hint;
+            }
+        }
+    }
+
+    /// <summary>Why a call made now would be refused, in a few words (<c>circuit open (retry in 12 s)</c>, …).</summary>
+    public string RefusalReason
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state switch
+                {
+                    CircuitState.Open => CircuitOpenReason(RetryAfterAt(_timeProvider.GetUtcNow())),
+                    CircuitState.HalfOpen => HalfOpenReason,
+                    CircuitState.Isolated => IsolatedReason,
+                    _ => StalledReason,
+                };
+            }
+        }
+    }
+
+    /// <summary>The slow-call threshold now, derived from the provider's observed time to first token.</summary>
+    public TimeSpan SlowCallThreshold
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _slow.Threshold;
+            }
+        }
+    }
+
+    /// <summary>Whether a call made now would be let through, without changing anything.</summary>
+    public bool WouldPermit()
+    {
+        lock (_gate)
+        {
+            return _state switch
+            {
+                CircuitState.Closed => !_slow.IsStalled(_timeProvider.GetTimestamp()) || _slow.CanAdmitTrial,
+                CircuitState.Open => _timeProvider.GetUtcNow() >= _breakEndsAt,
+                CircuitState.HalfOpen => !_trialInFlight,
+                _ => false,
+            };
+        }
+    }
+
+    /// <summary>Asks to make a call. When it returns <see langword="true"/>, report the outcome with <paramref name="permit"/>.</summary>
+    public bool TryEnter(out CircuitPermit permit)
+    {
+        CircuitStateChangedEventArgs? change = null;
+        bool permitted;
+        lock (_gate)
+        {
+            if (_state == CircuitState.Open && _timeProvider.GetUtcNow() >= _breakEndsAt)
+            {
+                change = Transition(CircuitState.HalfOpen, "break ended", breakDuration: null);
+            }
+
+            var now = _timeProvider.GetTimestamp();
+            switch (_state)
+            {
+                case CircuitState.Closed when !_slow.IsStalled(now):
+                    permit = Admit(now, isTrial: false, isStallTrial: false);
+                    permitted = true;
+                    break;
+                case CircuitState.Closed when _slow.CanAdmitTrial:
+                    _slow.TrialsInFlight++;
+                    permit = Admit(now, isTrial: false, isStallTrial: true);
+                    permitted = true;
+                    break;
+                case CircuitState.HalfOpen when !_trialInFlight:
+                    _trialInFlight = true;
+                    permit = Admit(now, isTrial: true, isStallTrial: false);
+                    permitted = true;
+                    break;
+                default:
+                    permit = default;
+                    permitted = false;
+                    break;
+            }
+        }
+
+        Raise(change);
+        return permitted;
+    }
+
+    /// <summary>
+    /// Ends the current break now and moves to half-open, so the next call is the trial. Used when every provider is
+    /// open; allowed once per outage (until the circuit closes), so a total outage costs one trial per break, not
+    /// one call per request.
+    /// </summary>
+    /// <returns><see langword="true"/> if the circuit was open and now awaits its trial.</returns>
+    public bool EndBreakNow()
+    {
+        CircuitStateChangedEventArgs change;
+        lock (_gate)
+        {
+            if (_state != CircuitState.Open || _breakShortened)
+            {
+                return false;
+            }
+
+            _breakShortened = true;
+            _breakEndsAt = _timeProvider.GetUtcNow();
+            change = Transition(CircuitState.HalfOpen, "every circuit open: early trial", breakDuration: null);
+        }
+
+        Raise(change);
+        return true;
+    }
+
+    /// <summary>Holds the circuit open until <see cref="Close"/> (an operator's or the monitor's decision).</summary>
+    /// <param name="reason">Why, for logs and incidents.</param>
+    /// <param name="reviewAfter">When whoever isolated it will look again (the monitor's next probe), so refused
+    /// callers get a meaningful <see cref="RetryAfterHint"/>; <see langword="null"/> when nobody knows.</param>
+    /// <remarks>Calls let through before and still waiting for their first token see <see cref="CircuitPermit.Isolation"/> cancelled.</remarks>
+    public void Isolate(string reason, TimeSpan? reviewAfter = null)
+    {
+        CircuitStateChangedEventArgs? change;
+        CancellationTokenSource isolated;
+        lock (_gate)
+        {
+            var now = _timeProvider.GetUtcNow();
+            _isolationReviewAt = reviewAfter is { } review ? now + review : null;
+            if (_state == CircuitState.Isolated)
+            {
+                return;
+            }
+
+            _openedAt ??= now;
+            change = Transition(CircuitState.Isolated, reason, breakDuration: null);
+            isolated = _isolation;
+            _isolation = new CancellationTokenSource();
+        }
+
+        Raise(change);
+
+        // Calls admitted before now that still wait for a first token give up and move on (outside the lock: their
+        // cancellation callbacks run here). Only the Isolate that replaced a source cancels it, so it is disposed once,
+        // after its one Cancel; permits still holding its token see it cancelled, and late registrations run at once.
+        try
+        {
+            isolated.Cancel();
+        }
+        finally
+        {
+            isolated.Dispose();
+        }
+    }
+
+    /// <summary>Closes the circuit and forgets past failures and stalls (an operator's or the monitor's decision).</summary>
+    public void Close(string reason)
+    {
+        CircuitStateChangedEventArgs? change;
+        lock (_gate)
+        {
+            if (_state == CircuitState.Closed)
+            {
+                return;
+            }
+
+            _consecutiveFailures = 0;
+            _consecutiveTrips = 0;
+            _window.Clear();
+            _slow.Forget();
+            change = Transition(CircuitState.Closed, reason, breakDuration: null);
+        }
+
+        Raise(change);
+    }
+
+    /// <summary>A consistent view of the breaker now.</summary>
+    public CircuitBreakerSnapshot GetSnapshot()
+    {
+        lock (_gate)
+        {
+            var now = _timeProvider.GetUtcNow();
+            var (successes, failures, slow) = _window.Totals(now);
+            return new CircuitBreakerSnapshot(
+                _state,
+                _consecutiveFailures,
+                successes,
+                failures,
+                _state == CircuitState.Closed ? null : _openedAt,
+                RetryAfterAt(now),
+                _averageLatencyMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+                _state == CircuitState.Closed && _slow.IsStalled(_timeProvider.GetTimestamp()),
+                slow,
+                _slow.Threshold,
+                _slow.TypicalTimeToFirstToken);
+        }
+    }
+
+    /// <summary>How a refused call is described while the circuit is open.</summary>
+    private static string CircuitOpenReason(TimeSpan? retryAfter) =>
+        retryAfter is { } wait ? $"circuit open (retry in {Math.Ceiling(wait.TotalSeconds)} s)" : "circuit open";
+
+    // Must be called under _gate.
+    private CircuitPermit Admit(long now, bool isTrial, bool isStallTrial)
+    {
+        var attempt = _slow.Admit(now);
+        return new CircuitPermit(_generation, isTrial)
+        {
+            IsStallTrial = isStallTrial,
+            TrialTimeToFirstToken = isTrial || isStallTrial ? _slow.Threshold : null,
+            Attempt = attempt,
+            Isolation = _isolation.Token,
+        };
+    }
+
+    // Must be called under _gate.
+    private TimeSpan Remaining(DateTimeOffset until)
+    {
+        var now = _timeProvider.GetUtcNow();
+        return until > now ? until - now : TimeSpan.Zero;
+    }
+
+    // Must be called under _gate.
+    private TimeSpan? RetryAfterAt(DateTimeOffset now) =>
+        _state == CircuitState.Open ? (_breakEndsAt > now ? _breakEndsAt - now : TimeSpan.Zero) : null;
+
+    // Must be called under _gate.
+    private CircuitStateChangedEventArgs Open(DateTimeOffset now, string reason)
+    {
+        _consecutiveTrips++;
+        var breakDuration = _options.BreakFor(_consecutiveTrips);
+        _openedAt = now;
+        _breakEndsAt = now + breakDuration;
+        return Transition(CircuitState.Open, reason, breakDuration);
+    }
+
+    // Must be called under _gate. Every transition starts a new generation: trials and stall trials let through
+    // before it no longer hold a place.
+    private CircuitStateChangedEventArgs Transition(CircuitState to, string reason, TimeSpan? breakDuration)
+    {
+        var from = _state;
+        _state = to;
+        _generation++;
+        _trialInFlight = false;
+        _slow.TrialsInFlight = 0;
+        if (to == CircuitState.Closed)
+        {
+            _openedAt = null;
+            _breakShortened = false;
+            _slow.OnClosed();
+        }
+
+        return new CircuitStateChangedEventArgs(Provider, from, to, reason, breakDuration);
+    }
+
+    private void Raise(CircuitStateChangedEventArgs? change)
+    {
+        if (change is null)
+        {
+            return;
+        }
+
+        if (change.To is CircuitState.Open or CircuitState.Isolated)
+        {
+            LogOpened(Provider, change.From, change.To, change.Reason, change.BreakDuration?.TotalSeconds);
+        }
+        else
+        {
+            LogTransition(Provider, change.From, change.To, change.Reason);
+        }
+
+        StateChanged?.Invoke(this, change);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Circuit of {Provider} {From} -> {To}: {Reason} (break {BreakSeconds} s)")]
+    private partial void LogOpened(string provider, CircuitState from, CircuitState to, string reason, double? breakSeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Circuit of {Provider} {From} -> {To}: {Reason}")]
+    private partial void LogTransition(string provider, CircuitState from, CircuitState to, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} stalled: no first token after {WaitedSeconds} s (slow-call threshold {ThresholdSeconds} s); counted as a failure")]
+    private partial void LogStalled(string provider, double waitedSeconds, double thresholdSeconds);
+}

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using SentinelOps.Gateway.Resilience;
+using SentinelOps.Gateway.Resilience.CircuitBreaking;
+using SentinelOps.Shared.Providers;
+
+namespace SentinelOps.Gateway.Routing;
+
+/// <summary>Builds and owns, per configured provider, its circuit breaker and its chat client pipeline, in priority order.</summary>
+/// <remarks>
+/// <para>Each pipeline, outermost first: OpenTelemetry (one GenAI span per provider, so a failover shows as sibling
+/// spans), retry, streamed responses (a non-streaming request travels on as a stream, bounded as a whole), circuit
+/// breaker, attempt timeout (time to first token), protocol client. The breaker sits inside the retry so it counts
+/// every attempt: its threshold then bounds the calls a dead provider receives, and retrying stops the moment it
+/// opens. It sits outside the attempt timeout and sees every attempt as a stream, so it learns each provider's time
+/// to first token and notices a stall however the attempt ends.</para>
+/// </remarks>
+public sealed class ProviderChain : IDisposable
+{
+    private readonly ProvidersOptions _options;
+
+    /// <summary>The name of the <see cref="HttpClient"/> configuration provider calls use.</summary>
+    public const string HttpClientName = "sentinel-provider";
+
+    /// <summary>Creates the breakers and pipelines for the configured providers.</summary>
+    public ProviderChain(
+        IOptions<ProvidersOptions> providers,
+        IOptions<CircuitBreakerOptions> circuitBreaker,
+        IOptions<RetryOptions> retry,
+        IOptions<AttemptTimeoutOptions> timeouts,
+        IOptions<SlowCallOptions> slowCalls,
+        IHttpClientFactory httpClientFactory,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        IServiceProvider services)
+    {
+        // The threshold must not exceed any limit that can end an attempt before its first token, or a hang cut by
+        // that limit would pass for a caller giving up early.
+        var firstTokenLimit = timeouts.Value.Attempt < timeouts.Value.TimeToFirstToken ? timeouts.Value.Attempt : timeouts.Value.TimeToFirstToken;
+        var slowCallPolicy = new SlowCallPolicy(slowCalls.Value, firstTokenLimit);
+        _options = providers.Value;
+        Providers = providers.Value.InPriorityOrder
+            .Select(provider =>
+            {
+                var breaker = new CircuitBreaker(provider.Name, circuitBreaker.Value, timeProvider, loggerFactory.CreateLogger<CircuitBreaker>(), slowCallPolicy);
+                var builder = new ChatClientBuilder(ProviderChatClientFactory.Create(provider, httpClientFactory.CreateClient(HttpClientName)))
+                    .UseOpenTelemetry(loggerFactory)
+                    .UseRetry(retry.Value);
+                if (timeouts.Value.StreamNonStreamingRequests)
+                {
+                    builder.UseStreamedResponses(timeouts.Value);
+                }
+
+                var pipeline = builder
+                    .UseCircuitBreaker(breaker)
+                    .UseAttemptTimeout(timeouts.Value)
+                    .Build(services);
+                return new ProviderClient(provider, pipeline, breaker);
+            })
+            .ToArray();
+    }
+
+    /// <summary>The providers, in the order requests try them.</summary>
+    public IReadOnlyList<ProviderClient> Providers { get; }
+
+    /// <summary>The provider called <paramref name="nameOrKind"/>, or else the only one of that kind (<see cref="ProvidersOptions.Find"/>).</summary>
+    public ProviderClient? Find(string nameOrKind) =>
+        _options.Find(nameOrKind) is { } found ? Providers.First(p => ReferenceEquals(p.Options, found)) : null;
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (var provider in Providers)
+        {
+            provider.Client.Dispose();
+        }
+    }
+}

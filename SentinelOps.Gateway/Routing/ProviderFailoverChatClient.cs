@@ -1,0 +1,324 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging.Abstractions;
+using SentinelOps.Gateway.Resilience;
+
+namespace SentinelOps.Gateway.Routing;
+
+/// <summary>
+/// Sends each request to the providers in priority order until one answers, and records on the response which one
+/// did and why the others did not (<see cref="ProviderRouting"/>).
+/// </summary>
+/// <remarks>
+/// <para>A provider whose circuit refuses calls (open, isolated, or its one trial in flight) is skipped without a call.
+/// When every circuit is open, the provider whose break ends soonest gets one real try before the request fails
+/// (healthy-or-panic, as YARP does it), once per outage: concurrent requests share that one trial, and the others are
+/// answered at once with a <c>Retry-After</c> that says when a retry can succeed.</para>
+/// <para>The caller cancelling is never a provider failure; a request a provider rejected as invalid (400, 422, …) is
+/// returned rather than tried elsewhere. One deadline bounds the whole request, retries and failovers included; for
+/// a stream it bounds the time to its first content.</para>
+/// <para>A stream is committed to a provider by its first content update: until then a failure moves on to the next
+/// provider and nothing the failed one sent reaches the caller; after it, a failure ends the stream with
+/// <see cref="ProviderStreamInterruptedException"/>.</para>
+/// <para>Thread-safe; holds no per-request state. Does not own the provider clients.</para>
+/// </remarks>
+public sealed partial class ProviderFailoverChatClient : IChatClient
+{
+    private readonly IReadOnlyList<ProviderClient> _providers;
+    private readonly TimeSpan _requestTimeout;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a failover client over <paramref name="providers"/>, tried in the given order.</summary>
+    /// <param name="providers">The providers, in priority order.</param>
+    /// <param name="requestTimeout">The one deadline for a whole request.</param>
+    /// <param name="timeProvider">Clock for the deadline and circuit decisions.</param>
+    /// <param name="logger">Where failovers are logged.</param>
+    public ProviderFailoverChatClient(
+        IReadOnlyList<ProviderClient> providers, TimeSpan requestTimeout, TimeProvider timeProvider, ILogger<ProviderFailoverChatClient>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(providers);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(requestTimeout, TimeSpan.Zero);
+        if (providers.Count == 0)
+        {
+            throw new ArgumentException("At least one provider is required.", nameof(providers));
+        }
+
+        _providers = providers;
+        _requestTimeout = requestTimeout;
+        _timeProvider = timeProvider;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <inheritdoc/>
+    public async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        using var deadline = new CancellationTokenSource(_requestTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        options = options.WithDeadline(_timeProvider.GetUtcNow() + _requestTimeout);
+        var failures = new List<ProviderFailure>();
+        try
+        {
+            foreach (var provider in Candidates(failures))
+            {
+                try
+                {
+                    var response = await provider.Client.GetResponseAsync(messages, options, linked.Token);
+                    (response.AdditionalProperties ??= [])[ProviderRouting.AdditionalPropertiesKey] = Routing(provider, failures);
+                    return response;
+                }
+                catch (Exception ex) when (!IsCancellation(ex, linked.Token))
+                {
+                    failures.Add(RecordFailureOrThrow(provider, ex));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RequestDeadlineExceededException(_requestTimeout, failures);
+        }
+
+        throw Exhausted(failures);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        using var deadline = new CancellationTokenSource(_requestTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        options = options.WithDeadline(_timeProvider.GetUtcNow() + _requestTimeout);
+        var failures = new List<ProviderFailure>();
+
+        ProviderClient? provider = null;
+        IAsyncEnumerator<ChatResponseUpdate>? stream = null;
+        List<ChatResponseUpdate>? opening = null;
+        try
+        {
+            foreach (var candidate in Candidates(failures))
+            {
+                (stream, opening, var failure) = await OpenStreamAsync(candidate, messages, options, linked.Token);
+                if (failure is null)
+                {
+                    provider = candidate;
+                    break;
+                }
+
+                failures.Add(failure);
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RequestDeadlineExceededException(_requestTimeout, failures);
+        }
+
+        if (provider is null || stream is null || opening is null)
+        {
+            throw Exhausted(failures);
+        }
+
+        // Committed: the deadline covered the wait for the first content; the answer itself may take its time.
+        deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+        try
+        {
+            (opening[0].AdditionalProperties ??= [])[ProviderRouting.AdditionalPropertiesKey] = Routing(provider, failures);
+            foreach (var update in opening)
+            {
+                yield return update;
+            }
+
+            while (await MoveNextOrThrowInterruptedAsync(provider, stream, linked.Token))
+            {
+                yield return stream.Current;
+            }
+        }
+        finally
+        {
+            await stream.DisposeAsync();
+        }
+    }
+
+    /// <inheritdoc/>
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        // The provider clients belong to the ProviderChain that created them.
+    }
+
+    private static bool IsCancellation(Exception exception, CancellationToken cancellationToken) =>
+        exception is OperationCanceledException && cancellationToken.IsCancellationRequested;
+
+    private static ProviderRouting Routing(ProviderClient provider, List<ProviderFailure> failures) =>
+        new(provider.Name, failures.Count == 0 ? [] : [.. failures]);
+
+    // The providers to try, in order. Refusing circuits are skipped (and listed as failures); if that skips them all,
+    // the open one whose break ends soonest gets a single early trial, once per outage, rather than the request
+    // failing without a call. Concurrent requests race for it; the others are answered at once.
+    private IEnumerable<ProviderClient> Candidates(List<ProviderFailure> failures)
+    {
+        var attempted = false;
+        foreach (var provider in _providers)
+        {
+            if (provider.Breaker is { } breaker && !breaker.WouldPermit())
+            {
+                failures.Add(Skipped(provider));
+                continue;
+            }
+
+            attempted = true;
+            yield return provider;
+        }
+
+        if (attempted)
+        {
+            yield break;
+        }
+
+        ProviderClient? soonest = null;
+        DateTimeOffset soonestEnd = default;
+        foreach (var provider in _providers)
+        {
+            if (provider.Breaker is { CanEndBreakEarly: true, BreakEndsAt: { } endsAt } && (soonest is null || endsAt < soonestEnd))
+            {
+                (soonest, soonestEnd) = (provider, endsAt);
+            }
+        }
+
+        if (soonest?.Breaker is { } soonestBreaker && soonestBreaker.EndBreakNow())
+        {
+            LogPanicTrial(soonest.Name);
+            failures.RemoveAll(f => f.Provider == soonest.Name);
+            yield return soonest;
+        }
+    }
+
+    // The hot path during an outage: describes the refusing circuit without building an exception.
+    private ProviderFailure Skipped(ProviderClient provider)
+    {
+        var failure = new ProviderFailure(provider.Name, provider.Breaker!.RefusalReason, StatusCode: null);
+        LogProviderSkipped(provider.Name, failure.Error);
+        return failure;
+    }
+
+    // Opens a provider's stream and reads up to its first content update, so a failure before that point can still
+    // fail over. Returns the stream and what it sent so far, or the provider's failure.
+    private async Task<(IAsyncEnumerator<ChatResponseUpdate>? Stream, List<ChatResponseUpdate> Opening, ProviderFailure? Failure)> OpenStreamAsync(
+        ProviderClient provider, IEnumerable<ChatMessage> messages, ChatOptions options, CancellationToken cancellationToken)
+    {
+        var opening = new List<ChatResponseUpdate>();
+        IAsyncEnumerator<ChatResponseUpdate>? stream = null;
+        try
+        {
+            stream = provider.Client.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            while (await stream.MoveNextAsync())
+            {
+                opening.Add(stream.Current);
+                if (stream.Current.HasContent())
+                {
+                    return (stream, opening, null);
+                }
+            }
+
+            // The stream ended without content (an empty answer): still a complete answer from this provider.
+            opening.Add(new ChatResponseUpdate { Role = ChatRole.Assistant });
+            return (stream, opening, null);
+        }
+        catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
+        {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync();
+            }
+
+            return (null, opening, RecordFailureOrThrow(provider, ex));
+        }
+        catch
+        {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    private async ValueTask<bool> MoveNextOrThrowInterruptedAsync(
+        ProviderClient provider, IAsyncEnumerator<ChatResponseUpdate> stream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await stream.MoveNextAsync();
+        }
+        catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
+        {
+            var failure = ProviderFailure.From(provider.Name, ex);
+            LogStreamInterrupted(provider.Name, failure.Error);
+            throw new ProviderStreamInterruptedException(failure, ex);
+        }
+    }
+
+    private ProvidersExhaustedException Exhausted(List<ProviderFailure> failures)
+    {
+        TimeSpan? retryAfter = null;
+        foreach (var provider in _providers)
+        {
+            if (provider.Breaker?.RetryAfterHint is { } wait && (retryAfter is null || wait < retryAfter))
+            {
+                retryAfter = wait;
+            }
+        }
+
+        return new ProvidersExhaustedException(failures, retryAfter);
+    }
+
+    // A provider fault is recorded so the next provider can be tried. The request's own faults end it: one the
+    // provider rejected as invalid would be rejected everywhere (naming the provider), and one that could not even be
+    // sent is the request's alone.
+    private ProviderFailure RecordFailureOrThrow(ProviderClient provider, Exception exception)
+    {
+        var failure = ProviderFailure.From(provider.Name, exception);
+        switch (ProviderErrorClassifier.Classify(exception))
+        {
+            case ProviderErrorKind.RequestUnsendable:
+                LogRequestUnsendable(provider.Name, failure.Error);
+                ExceptionDispatchInfo.Throw(exception);
+                break;
+            case ProviderErrorKind.RequestRejected:
+                LogRequestRejected(provider.Name, failure.Error);
+                throw new ProviderRejectedRequestException(failure, exception);
+        }
+
+        LogProviderFailed(provider.Name, failure.Error);
+        return failure;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Provider {Provider} rejected the request ({Error}); not failing over")]
+    private partial void LogRequestRejected(string provider, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The request could not be sent to provider {Provider} ({Error}); answered as invalid, not failing over")]
+    private partial void LogRequestUnsendable(string provider, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} failed ({Error}); trying the next provider")]
+    private partial void LogProviderFailed(string provider, string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Provider {Provider} skipped: {Reason}")]
+    private partial void LogProviderSkipped(string provider, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Every provider's circuit is open; trying {Provider}, whose break ends soonest")]
+    private partial void LogPanicTrial(string provider);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stream from provider {Provider} interrupted after it had started ({Error})")]
+    private partial void LogStreamInterrupted(string provider, string error);
+}
