@@ -19,7 +19,7 @@ public static class MetricsApi
     private static async Task<Ok<MetricsReport>> GetMetricsAsync(RequestMetricsStore store, ProviderChain chain, HttpContext context)
     {
         var (totals, redisAvailable) = await store.ReadTotalsAsync(context.RequestAborted);
-        var active = chain.Providers.FirstOrDefault(p => p.Breaker is null || p.Breaker.WouldPermit())?.Name;
+        var active = chain.Providers.FirstOrDefault(p => p.Breaker.WouldPermit())?.Name;
         return TypedResults.Ok(totals.ToReport(active, store.Uptime) with { RedisAvailable = redisAvailable });
     }
 }

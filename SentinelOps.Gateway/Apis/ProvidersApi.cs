@@ -22,8 +22,7 @@ public static class ProvidersApi
         var statuses = new Dictionary<string, ProviderStatus>();
         foreach (var provider in chain.Providers)
         {
-            var snapshot = provider.Breaker?.GetSnapshot()
-                ?? new CircuitBreakerSnapshot(CircuitState.Closed, 0, 0, 0, null, null, null);
+            var snapshot = provider.Breaker.GetSnapshot();
             statuses[provider.Name] = new ProviderStatus(
                 StatusOf(snapshot),
                 provider.Options.Kind,

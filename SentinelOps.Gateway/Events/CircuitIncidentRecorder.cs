@@ -17,7 +17,7 @@ internal sealed class CircuitIncidentRecorder(ProviderChain chain, ISentinelEven
     {
         foreach (var provider in chain.Providers)
         {
-            provider.Breaker?.StateChanged += OnStateChanged;
+            provider.Breaker.StateChanged += OnStateChanged;
         }
 
         return Task.CompletedTask;
@@ -28,7 +28,7 @@ internal sealed class CircuitIncidentRecorder(ProviderChain chain, ISentinelEven
     {
         foreach (var provider in chain.Providers)
         {
-            provider.Breaker?.StateChanged -= OnStateChanged;
+            provider.Breaker.StateChanged -= OnStateChanged;
         }
 
         return Task.CompletedTask;

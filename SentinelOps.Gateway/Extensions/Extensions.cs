@@ -49,12 +49,7 @@ internal static class Extensions
 
         builder.Services.AddSingleton<ProviderChain>();
         builder.AddGatewayEvents();
-        builder.Services.AddChatClient(services => new ProviderFailoverChatClient(
-            services.GetRequiredService<ProviderChain>().Providers,
-            services.GetRequiredService<IOptions<GatewayOptions>>().Value.RequestTimeout,
-            services.GetRequiredService<TimeProvider>(),
-            services.GetService<ILogger<ProviderFailoverChatClient>>()))
-            .UseRequestMetrics();
+        builder.Services.AddGatewayChatClient();
 
         return builder;
     }

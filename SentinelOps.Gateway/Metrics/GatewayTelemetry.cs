@@ -48,8 +48,7 @@ public sealed class GatewayTelemetry
         _meter.CreateObservableGauge(
             "sentinel.gateway.circuit.state",
             () => chain.Providers
-                .Where(p => p.Breaker is not null)
-                .Select(p => new Measurement<int>(StateValue(p.Breaker!.State), new KeyValuePair<string, object?>("provider", p.Name))),
+                .Select(p => new Measurement<int>(StateValue(p.Breaker.State), new KeyValuePair<string, object?>("provider", p.Name))),
             description: "Circuit state per provider: 0 closed, 1 half-open, 2 open, 3 isolated.");
         _meter.CreateObservableGauge("sentinel.events.outbox.pending", () => sink.PendingIncidents, unit: "{incident}", description: "Incidents waiting for Redis.");
         _meter.CreateObservableCounter("sentinel.events.incidents.dropped", () => sink.DroppedIncidents, unit: "{incident}", description: "Incidents dropped from a full outbox.");

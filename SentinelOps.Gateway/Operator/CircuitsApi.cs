@@ -25,11 +25,7 @@ public static partial class CircuitsApi
         var circuits = new Dictionary<string, CircuitReset>();
         foreach (var provider in chain.Providers)
         {
-            if (provider.Breaker is not { } breaker)
-            {
-                continue;
-            }
-
+            var breaker = provider.Breaker;
             var before = breaker.State;
             breaker.Close("reset by an operator");
             circuits[provider.Name] = new CircuitReset(before, breaker.State);

@@ -22,7 +22,6 @@ namespace SentinelOps.Gateway.Resilience;
 /// moves on at once rather than waiting out a provider known to be dead. An answer already flowing is left alone.</para>
 /// <para>A stream that ends without a single event is a <see cref="MalformedResponseException"/>, a failure: a server
 /// that ignored <c>stream: true</c> (or sent no stream at all) must not pass for an empty answer.</para>
-/// <para>The breaker is reachable through <see cref="GetService"/>, so routers can ask it before calling.</para>
 /// </remarks>
 public sealed class CircuitBreakerChatClient : DelegatingChatClient
 {
@@ -170,13 +169,6 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
 
             await enumerator.DisposeAsync();
         }
-    }
-
-    /// <inheritdoc/>
-    public override object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is null && serviceType == typeof(CircuitBreaker) ? _breaker : base.GetService(serviceType, serviceKey);
     }
 
     // Before the registration is disposed, the circuit being isolated cancels the attempt (disposal waits for a callback

@@ -6,15 +6,10 @@ using SentinelOps.Shared.Providers;
 
 namespace SentinelOps.Gateway.Routing;
 
-/// <summary>Builds and owns, per configured provider, its circuit breaker and its chat client pipeline, in priority order.</summary>
-/// <remarks>
-/// <para>Each pipeline, outermost first: OpenTelemetry (one GenAI span per provider, so a failover shows as sibling
-/// spans), retry, streamed responses (a non-streaming request travels on as a stream, bounded as a whole), circuit
-/// breaker, attempt timeout (time to first token), protocol client. The breaker sits inside the retry so it counts
-/// every attempt: its threshold then bounds the calls a dead provider receives, and retrying stops the moment it
-/// opens. It sits outside the attempt timeout and sees every attempt as a stream, so it learns each provider's time
-/// to first token and notices a stall however the attempt ends.</para>
-/// </remarks>
+/// <summary>
+/// Builds and owns, per configured provider, its circuit breaker and its chat client pipeline (composed in
+/// <see cref="GatewayChatPipeline"/>), in priority order.
+/// </summary>
 public sealed class ProviderChain : IDisposable
 {
     private readonly ProvidersOptions _options;
@@ -43,18 +38,8 @@ public sealed class ProviderChain : IDisposable
             .Select(provider =>
             {
                 var breaker = new CircuitBreaker(provider.Name, circuitBreaker.Value, timeProvider, loggerFactory.CreateLogger<CircuitBreaker>(), slowCallPolicy);
-                var builder = new ChatClientBuilder(ProviderChatClientFactory.Create(provider, httpClientFactory.CreateClient(HttpClientName)))
-                    .UseOpenTelemetry(loggerFactory)
-                    .UseRetry(retry.Value);
-                if (timeouts.Value.StreamNonStreamingRequests)
-                {
-                    builder.UseStreamedResponses(timeouts.Value);
-                }
-
-                var pipeline = builder
-                    .UseCircuitBreaker(breaker)
-                    .UseAttemptTimeout(timeouts.Value)
-                    .Build(services);
+                var protocolClient = ProviderChatClientFactory.Create(provider, httpClientFactory.CreateClient(HttpClientName));
+                var pipeline = GatewayChatPipeline.ForProvider(protocolClient, breaker, retry.Value, timeouts.Value, loggerFactory, services);
                 return new ProviderClient(provider, pipeline, breaker);
             })
             .ToArray();

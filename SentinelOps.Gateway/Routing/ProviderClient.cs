@@ -8,7 +8,7 @@ namespace SentinelOps.Gateway.Routing;
 /// <param name="Options">The provider's configuration.</param>
 /// <param name="Client">Its pipeline: telemetry and resilience middleware over the protocol client.</param>
 /// <param name="Breaker">The breaker the pipeline reports to; routers consult it to skip the provider without a call.</param>
-public sealed record ProviderClient(ProviderOptions Options, IChatClient Client, CircuitBreaker? Breaker = null)
+public sealed record ProviderClient(ProviderOptions Options, IChatClient Client, CircuitBreaker Breaker)
 {
     /// <summary>The provider's name.</summary>
     public string Name => Options.Name;

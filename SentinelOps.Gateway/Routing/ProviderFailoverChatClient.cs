@@ -25,7 +25,7 @@ namespace SentinelOps.Gateway.Routing;
 /// </remarks>
 public sealed partial class ProviderFailoverChatClient : IChatClient
 {
-    private readonly IReadOnlyList<ProviderClient> _providers;
+    private readonly HealthyOrPanicProviderPolicy _candidates;
     private readonly TimeSpan _requestTimeout;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -46,10 +46,10 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
             throw new ArgumentException("At least one provider is required.", nameof(providers));
         }
 
-        _providers = providers;
         _requestTimeout = requestTimeout;
         _timeProvider = timeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _candidates = new HealthyOrPanicProviderPolicy(providers, _logger);
     }
 
     /// <inheritdoc/>
@@ -63,7 +63,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         var failures = new List<ProviderFailure>();
         try
         {
-            foreach (var provider in Candidates(failures))
+            foreach (var provider in _candidates.Candidates(failures))
             {
                 try
                 {
@@ -100,7 +100,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         List<ChatResponseUpdate>? opening = null;
         try
         {
-            foreach (var candidate in Candidates(failures))
+            foreach (var candidate in _candidates.Candidates(failures))
             {
                 (stream, opening, var failure) = await OpenStreamAsync(candidate, messages, options, linked.Token);
                 if (failure is null)
@@ -162,55 +162,6 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
     private static ProviderRouting Routing(ProviderClient provider, List<ProviderFailure> failures) =>
         new(provider.Name, failures.Count == 0 ? [] : [.. failures]);
 
-    // The providers to try, in order. Refusing circuits are skipped (and listed as failures); if that skips them all,
-    // the open one whose break ends soonest gets a single early trial, once per outage, rather than the request
-    // failing without a call. Concurrent requests race for it; the others are answered at once.
-    private IEnumerable<ProviderClient> Candidates(List<ProviderFailure> failures)
-    {
-        var attempted = false;
-        foreach (var provider in _providers)
-        {
-            if (provider.Breaker is { } breaker && !breaker.WouldPermit())
-            {
-                failures.Add(Skipped(provider));
-                continue;
-            }
-
-            attempted = true;
-            yield return provider;
-        }
-
-        if (attempted)
-        {
-            yield break;
-        }
-
-        ProviderClient? soonest = null;
-        DateTimeOffset soonestEnd = default;
-        foreach (var provider in _providers)
-        {
-            if (provider.Breaker is { CanEndBreakEarly: true, BreakEndsAt: { } endsAt } && (soonest is null || endsAt < soonestEnd))
-            {
-                (soonest, soonestEnd) = (provider, endsAt);
-            }
-        }
-
-        if (soonest?.Breaker is { } soonestBreaker && soonestBreaker.EndBreakNow())
-        {
-            LogPanicTrial(soonest.Name);
-            failures.RemoveAll(f => f.Provider == soonest.Name);
-            yield return soonest;
-        }
-    }
-
-    // The hot path during an outage: describes the refusing circuit without building an exception.
-    private ProviderFailure Skipped(ProviderClient provider)
-    {
-        var failure = new ProviderFailure(provider.Name, provider.Breaker!.RefusalReason, StatusCode: null);
-        LogProviderSkipped(provider.Name, failure.Error);
-        return failure;
-    }
-
     // Opens a provider's stream and reads up to its first content update, so a failure before that point can still
     // fail over. Returns the stream and what it sent so far, or the provider's failure.
     private async Task<(IAsyncEnumerator<ChatResponseUpdate>? Stream, List<ChatResponseUpdate> Opening, ProviderFailure? Failure)> OpenStreamAsync(
@@ -269,19 +220,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         }
     }
 
-    private ProvidersExhaustedException Exhausted(List<ProviderFailure> failures)
-    {
-        TimeSpan? retryAfter = null;
-        foreach (var provider in _providers)
-        {
-            if (provider.Breaker?.RetryAfterHint is { } wait && (retryAfter is null || wait < retryAfter))
-            {
-                retryAfter = wait;
-            }
-        }
-
-        return new ProvidersExhaustedException(failures, retryAfter);
-    }
+    private ProvidersExhaustedException Exhausted(List<ProviderFailure> failures) => new(failures, _candidates.RetryAfter());
 
     // A provider fault is recorded so the next provider can be tried. The request's own faults end it: one the
     // provider rejected as invalid would be rejected everywhere (naming the provider), and one that could not even be
@@ -312,12 +251,6 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} failed ({Error}); trying the next provider")]
     private partial void LogProviderFailed(string provider, string error);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Provider {Provider} skipped: {Reason}")]
-    private partial void LogProviderSkipped(string provider, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Every provider's circuit is open; trying {Provider}, whose break ends soonest")]
-    private partial void LogPanicTrial(string provider);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stream from provider {Provider} interrupted after it had started ({Error})")]
     private partial void LogStreamInterrupted(string provider, string error);

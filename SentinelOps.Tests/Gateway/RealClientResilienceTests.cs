@@ -115,7 +115,7 @@ public sealed class RealClientResilienceTests
 
         var breaker = gateway.Chain.Find("primary")!.Breaker!;
         Assert.Equal(CircuitState.Open, breaker.State);
-        Assert.Equal(TimeSpan.FromSeconds(2), breaker.SlowCallThreshold);
+        Assert.Equal(TimeSpan.FromSeconds(2), breaker.GetSnapshot().SlowCallThreshold);
         Assert.Equal(3, (await primary.GetStatsAsync()).ChatRequests);
     }
 

@@ -169,18 +169,6 @@ public sealed partial class CircuitBreaker
         }
     }
 
-    /// <summary>The slow-call threshold now, derived from the provider's observed time to first token.</summary>
-    public TimeSpan SlowCallThreshold
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _slow.Threshold;
-            }
-        }
-    }
-
     /// <summary>Whether a call made now would be let through, without changing anything.</summary>
     public bool WouldPermit()
     {

@@ -183,7 +183,7 @@ public sealed class ProviderFailoverChatClientTests
         var primary = TestChatClient.Answering("from primary");
         var breaker = OpenBreaker("a", time);
         var client = new ProviderFailoverChatClient(
-            [Guarded("a", primary, breaker, time), new ProviderClient(new ProviderOptions { Name = "b" }, TestChatClient.Answering("from b"))],
+            [Guarded("a", primary, breaker, time), Unguarded("b", TestChatClient.Answering("from b"))],
             TimeSpan.FromMinutes(1),
             time);
 
@@ -287,7 +287,7 @@ public sealed class ProviderFailoverChatClientTests
         time.Advance(TimeSpan.FromSeconds(30));
         Assert.True(breaker.TryEnter(out _));
         var client = new ProviderFailoverChatClient(
-            [Guarded("a", TestChatClient.Answering("unused"), breaker, time), new ProviderClient(new ProviderOptions { Name = "b" }, TestChatClient.Answering("from b"))],
+            [Guarded("a", TestChatClient.Answering("unused"), breaker, time), Unguarded("b", TestChatClient.Answering("from b"))],
             TimeSpan.FromMinutes(1),
             time);
 
@@ -310,7 +310,7 @@ public sealed class ProviderFailoverChatClientTests
         };
         var second = TestChatClient.Answering("too late");
         var client = new ProviderFailoverChatClient(
-            [new ProviderClient(new ProviderOptions { Name = "a" }, hanging), new ProviderClient(new ProviderOptions { Name = "b" }, second)],
+            [Unguarded("a", hanging), Unguarded("b", second)],
             TimeSpan.FromSeconds(10),
             time);
         var pending = client.GetResponseAsync(Prompt);
@@ -336,7 +336,7 @@ public sealed class ProviderFailoverChatClientTests
             },
         };
         var callerOptions = new ChatOptions { Temperature = 0.5f };
-        var client = new ProviderFailoverChatClient([new ProviderClient(new ProviderOptions { Name = "a" }, inner)], TimeSpan.FromSeconds(42), time);
+        var client = new ProviderFailoverChatClient([Unguarded("a", inner)], TimeSpan.FromSeconds(42), time);
 
         await client.GetResponseAsync(Prompt, callerOptions);
 
@@ -357,7 +357,11 @@ public sealed class ProviderFailoverChatClientTests
     }
 
     private static ProviderFailoverChatClient CreateClient(params (string Name, IChatClient Client)[] providers) =>
-        new([.. providers.Select(p => new ProviderClient(new ProviderOptions { Name = p.Name }, p.Client))], TimeSpan.FromMinutes(1), TimeProvider.System);
+        new([.. providers.Select(p => Unguarded(p.Name, p.Client))], TimeSpan.FromMinutes(1), TimeProvider.System);
+
+    // A provider whose (closed) breaker is not in its pipeline: it never judges the fake client, so it always permits.
+    private static ProviderClient Unguarded(string name, IChatClient client) =>
+        new(new ProviderOptions { Name = name }, client, new CircuitBreaker(name, new CircuitBreakerOptions(), TimeProvider.System));
 
     private static CircuitBreaker OpenBreaker(string name, FakeTimeProvider time)
     {

@@ -285,7 +285,7 @@ public sealed class CircuitBreakerSlowCallTests
             Succeed(breaker, timeToFirstToken: TimeSpan.FromSeconds(30));
         }
 
-        Assert.Equal(TimeSpan.FromSeconds(10), breaker.SlowCallThreshold);
+        Assert.Equal(TimeSpan.FromSeconds(10), breaker.GetSnapshot().SlowCallThreshold);
     }
 
     private CircuitBreaker Create(SlowCallOptions? slowCalls = null, TimeSpan? timeToFirstTokenLimit = null) =>

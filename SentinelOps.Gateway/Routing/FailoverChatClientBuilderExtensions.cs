@@ -1,0 +1,22 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace SentinelOps.Gateway.Routing;
+
+/// <summary>Adds <see cref="ProviderFailoverChatClient"/> to a chat client pipeline.</summary>
+public static class FailoverChatClientBuilderExtensions
+{
+    /// <summary>
+    /// Sends each request to the <see cref="ProviderChain"/>'s providers in priority order until one answers, within
+    /// <see cref="GatewayOptions.RequestTimeout"/>. It ends the pipeline: the providers' own pipelines are below it.
+    /// </summary>
+    public static ChatClientBuilder UseFailover(this ChatClientBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.Use((_, services) => new ProviderFailoverChatClient(
+            services.GetRequiredService<ProviderChain>().Providers,
+            services.GetRequiredService<IOptions<GatewayOptions>>().Value.RequestTimeout,
+            services.GetService<TimeProvider>() ?? TimeProvider.System,
+            services.GetService<ILogger<ProviderFailoverChatClient>>()));
+    }
+}

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace SentinelOps.Gateway.Routing;
+
+/// <summary>
+/// Which providers a request may try, in order: those whose circuit permits a call; and when no circuit does, the one
+/// whose break ends soonest, for a single early trial per outage (YARP's healthy-or-panic choice), rather than the
+/// request failing without a call.
+/// </summary>
+/// <remarks>Thread-safe. Concurrent requests race for the one early trial; the others are answered at once.</remarks>
+public sealed partial class HealthyOrPanicProviderPolicy
+{
+    private readonly IReadOnlyList<ProviderClient> _providers;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the policy over <paramref name="providers"/>, in priority order.</summary>
+    public HealthyOrPanicProviderPolicy(IReadOnlyList<ProviderClient> providers, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(providers);
+        _providers = providers;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The providers to try, in order; each one skipped for its circuit is added to <paramref name="failures"/>.</summary>
+    public IEnumerable<ProviderClient> Candidates(List<ProviderFailure> failures)
+    {
+        var attempted = false;
+        foreach (var provider in _providers)
+        {
+            if (!provider.Breaker.WouldPermit())
+            {
+                failures.Add(Skipped(provider));
+                continue;
+            }
+
+            attempted = true;
+            yield return provider;
+        }
+
+        if (attempted || Soonest() is not { } soonest || !soonest.Breaker.EndBreakNow())
+        {
+            yield break;
+        }
+
+        LogPanicTrial(soonest.Name);
+        failures.RemoveAll(f => f.Provider == soonest.Name);
+        yield return soonest;
+    }
+
+    /// <summary>When a retry can succeed: the soonest any circuit expects to let a call through again.</summary>
+    public TimeSpan? RetryAfter()
+    {
+        TimeSpan? retryAfter = null;
+        foreach (var provider in _providers)
+        {
+            if (provider.Breaker.RetryAfterHint is { } wait && (retryAfter is null || wait < retryAfter))
+            {
+                retryAfter = wait;
+            }
+        }
+
+        return retryAfter;
+    }
+
+    private ProviderClient? Soonest()
+    {
+        ProviderClient? soonest = null;
+        DateTimeOffset soonestEnd = default;
+        foreach (var provider in _providers)
+        {
+            if (provider.Breaker is { CanEndBreakEarly: true, BreakEndsAt: { } endsAt } && (soonest is null || endsAt < soonestEnd))
+            {
+                (soonest, soonestEnd) = (provider, endsAt);
+            }
+        }
+
+        return soonest;
+    }
+
+    // The hot path during an outage: describes the refusing circuit without building an exception.
+    private ProviderFailure Skipped(ProviderClient provider)
+    {
+        var failure = new ProviderFailure(provider.Name, provider.Breaker.RefusalReason, StatusCode: null);
+        LogProviderSkipped(provider.Name, failure.Error);
+        return failure;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Provider {Provider} skipped: {Reason}")]
+    private partial void LogProviderSkipped(string provider, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Every provider's circuit is open; trying {Provider}, whose break ends soonest")]
+    private partial void LogPanicTrial(string provider);
+}
