@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using SentinelOps.Gateway.Providers;
 
 namespace SentinelOps.Tests.TestDoubles;
@@ -19,8 +20,12 @@ internal sealed class EventsGatewayServer : IAsyncDisposable
     public ProviderChain Chain => _server.Chain;
 
     public static async Task<EventsGatewayServer> StartAsync(
-        SimulatorServer primary, SimulatorServer fallback, string? redisConnectionString, IReadOnlyDictionary<string, string?>? settings = null) =>
-        new(await GatewayServer.StartAsync(primary, fallback, redisConnectionString, settings));
+        SimulatorServer primary,
+        SimulatorServer fallback,
+        string? redisConnectionString,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null) =>
+        new(await GatewayServer.StartAsync(primary, fallback, redisConnectionString, settings, configure));
 
     public HttpClient CreateHttpClient() => _server.CreateHttpClient();
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -171,6 +172,31 @@ public sealed class GatewayEventsTests : IAsyncLifetime
         await PublishStatusAsync(redis, ProviderHealth.Down, DateTimeOffset.UtcNow, provider: "fallback");
         await WaitUntilAsync(() => gateway.Chain.Find("fallback")!.Breaker!.State == CircuitState.Isolated);
         Assert.Equal(CircuitState.Closed, breaker.State);
+    }
+
+    [Fact]
+    public async Task EachMessage_IsReadFromOneSubscription_AndReachesBothTheCircuitsAndTheWebSocketClients()
+    {
+        var subscriptions = new ConcurrentDictionary<string, int>();
+        await using var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString, configure: builder =>
+            builder.Services.AddSingleton(_ => SubscriptionCountingProxy.Wrap(
+                ConnectionMultiplexer.Connect(_redis.ConnectionString + ",abortConnect=false"), subscriptions)));
+        var primary = gateway.Chain.Find("primary")!.Breaker!;
+        var fallback = gateway.Chain.Find("fallback")!.Breaker!;
+        await using var events = await EventStreamClient.ConnectAsync(gateway.BaseAddress);
+        await using var redis = await _redis.ConnectAsync();
+
+        await PublishIncidentAsync(redis, IncidentType.ProviderDown);
+        await PublishStatusAsync(redis, ProviderHealth.Down, DateTimeOffset.UtcNow, provider: "fallback");
+
+        await WaitUntilAsync(() => primary.State == CircuitState.Isolated && fallback.State == CircuitState.Isolated);
+        await events.WaitForEventAsync(EventTypes.ProviderStatus, p => p.GetProperty("provider").GetString() == "fallback", Timeout, "the fallback's report");
+        Assert.Single(events.Seen, m => m.GetProperty("event_type").GetString() == EventTypes.Incident
+            && m.GetProperty("payload").GetProperty("detail").GetString() == "from the test");
+
+        // One subscriber on the channel, so each message is parsed once for both consumers.
+        var only = Assert.Single(subscriptions);
+        Assert.Equal((RedisKeys.Events, 1), (only.Key, only.Value));
     }
 
     [Fact]
