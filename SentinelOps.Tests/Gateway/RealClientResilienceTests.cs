@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using OllamaSharp.Models.Exceptions;
 using SentinelOps.Gateway.ChatClients;
 using SentinelOps.Gateway.Health;
+using SentinelOps.Gateway.Providers;
 using SentinelOps.Shared.Providers;
 using SentinelOps.Simulator;
 using SentinelOps.Tests.TestDoubles;
