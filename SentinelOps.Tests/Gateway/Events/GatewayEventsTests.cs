@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SentinelOps.Gateway.Health;
+using SentinelOps.Gateway.Metrics;
 using SentinelOps.Shared.Events;
 using SentinelOps.Shared.Json;
 using SentinelOps.Simulator;
@@ -296,6 +298,38 @@ public sealed class GatewayEventsTests : IAsyncLifetime
         Assert.Equal(1, metrics.GetProperty("total_requests").GetInt64());
         Assert.False(metrics.GetProperty("redis_available").GetBoolean());
         Assert.Contains("degraded", await http.GetStringAsync("/health"), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task LiveEventsDroppedWithoutRedis_AreCountedOnTheGatewayMeter()
+    {
+        await using var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, redisConnectionString: null,
+            new Dictionary<string, string?> { ["Sentinel:Events:LiveEventCapacity"] = "1" });
+        var meterFactory = gateway.Services.GetRequiredService<IMeterFactory>();
+        gateway.Services.GetRequiredService<GatewayTelemetry>();
+        var sink = gateway.Services.GetRequiredService<RedisSentinelEventSink>();
+        long dropped = 0;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == "sentinel.events.live.dropped" && instrument.Meter.Scope == meterFactory)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => dropped = value);
+        listener.Start();
+
+        // Nothing publishes without Redis: past the one waiting, each event pushes out the oldest.
+        for (var i = 0; i < 4; i++)
+        {
+            sink.Publish(EventTypes.Metrics, new { i });
+        }
+
+        listener.RecordObservableInstruments();
+        Assert.True(dropped >= 3, $"dropped {dropped}");
     }
 
     private static async Task<string> ChatAsync(HttpClient http)
