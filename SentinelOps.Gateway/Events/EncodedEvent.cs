@@ -20,30 +20,4 @@ internal sealed record EncodedEvent(string EventType, string? Id, ReadOnlyMemory
     /// <summary>The <c>incident</c> event of a stored incident, whose id is its stream id.</summary>
     public static EncodedEvent FromIncident(Incident incident) =>
         Create(EventTypes.Incident, incident, incident.Timestamp, incident.Id);
-
-    /// <summary>
-    /// Takes a message as published on the Redis channel (a serialized <see cref="SentinelEvent"/>), keeping its bytes as
-    /// they are; <see langword="null"/> when it is not an event.
-    /// </summary>
-    public static EncodedEvent? TryParse(ReadOnlyMemory<byte> utf8Json)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(utf8Json.Span);
-            using var document = JsonDocument.ParseValue(ref reader);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("event_type", out var type) || type.ValueKind != JsonValueKind.String)
-            {
-                return null;
-            }
-
-            var id = root.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
-            return new EncodedEvent(type.GetString()!, id, utf8Json);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
 }

@@ -4,13 +4,14 @@ using SentinelOps.Gateway.Routing;
 
 namespace SentinelOps.Gateway.Events;
 
-/// <summary>Registers the gateway's incidents, counters, meter and monitor subscription, and maps their endpoints.</summary>
+/// <summary>Registers the gateway's incidents, counters, meter and monitor reports, and maps their endpoints.</summary>
 internal static class GatewayEventsExtensions
 {
     /// <summary>
     /// Adds Redis events (<c>AddSentinelEvents</c>), request counting (<see cref="RequestOutcomeRecorder"/>, used by
-    /// <see cref="RequestMetricsChatClientBuilderExtensions.UseRequestMetrics"/>), circuit incidents, the monitor
-    /// subscription, and the periodic counter flush.
+    /// <see cref="RequestMetricsChatClientBuilderExtensions.UseRequestMetrics"/>), circuit incidents, the monitor reports'
+    /// hold on the circuits (<see cref="MonitorReportApplier"/>, fed by the subscriber <c>AddSystemEvents</c> adds), and
+    /// the periodic counter flush.
     /// </summary>
     public static IHostApplicationBuilder AddGatewayEvents(this IHostApplicationBuilder builder)
     {
@@ -25,7 +26,8 @@ internal static class GatewayEventsExtensions
         builder.Services.AddSingleton<RequestOutcomeRecorder>();
         builder.Services.AddSingleton<RequestMetricsStore>();
         builder.Services.AddHostedService<CircuitIncidentRecorder>();
-        builder.Services.AddHostedService<ProviderEventSubscriber>();
+        builder.Services.AddSingleton<MonitorReportApplier>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<MonitorReportApplier>());
         builder.Services.AddHostedService<GatewayEventsService>();
         return builder;
     }

@@ -2,7 +2,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace SentinelOps.Gateway.Events;
 
-/// <summary>Registers the live event WebSocket: its hub, the Redis relay that feeds it, the heartbeat, and its options.</summary>
+/// <summary>
+/// Registers the live event WebSocket: its hub, the heartbeat, its options, and the one Redis subscriber that feeds both
+/// the hub and the circuits' <see cref="MonitorReportApplier"/> (registered by <c>AddGatewayEvents</c>).
+/// </summary>
 internal static class SystemEventsExtensions
 {
     public static IHostApplicationBuilder AddSystemEvents(this IHostApplicationBuilder builder)
@@ -16,7 +19,7 @@ internal static class SystemEventsExtensions
         builder.Services.AddSingleton<IIncidentBacklog, StreamIncidentBacklog>();
         builder.Services.AddSingleton<SystemEventsHub>();
         builder.Services.AddSingleton<SystemEventsConnection>();
-        builder.Services.AddHostedService<RedisEventRelay>();
+        builder.Services.AddHostedService<RedisEventSubscriber>();
         builder.Services.AddHostedService<HeartbeatService>();
         return builder;
     }

@@ -13,6 +13,7 @@ namespace SentinelOps.Gateway.Metrics;
 /// <item><c>sentinel.gateway.failovers</c>: requests answered after another provider failed, by <c>from</c> (first failed) and <c>to</c> (answered).</item>
 /// <item><c>sentinel.gateway.circuit.state</c>: per <c>provider</c>, 0 closed, 1 half-open, 2 open, 3 isolated.</item>
 /// <item><c>sentinel.events.outbox.pending</c> and <c>sentinel.events.incidents.dropped</c>: incidents waiting for Redis, and dropped from a full outbox.</item>
+/// <item><c>sentinel.events.live.dropped</c>: live events this replica did not publish (Redis down, or too many waiting).</item>
 /// </list>
 /// </summary>
 public sealed class GatewayTelemetry
@@ -40,7 +41,7 @@ public sealed class GatewayTelemetry
         _failovers = _meter.CreateCounter<long>("sentinel.gateway.failovers", unit: "{request}", description: "Requests answered after another provider failed.");
     }
 
-    /// <summary>Adds the gauges that observe <paramref name="chain"/>'s breakers and <paramref name="sink"/>'s outbox.</summary>
+    /// <summary>Adds the gauges that observe <paramref name="chain"/>'s breakers and <paramref name="sink"/>'s outbox and drops.</summary>
     public GatewayTelemetry Observe(ProviderChain chain, RedisSentinelEventSink sink)
     {
         ArgumentNullException.ThrowIfNull(chain);
@@ -52,6 +53,7 @@ public sealed class GatewayTelemetry
             description: "Circuit state per provider: 0 closed, 1 half-open, 2 open, 3 isolated.");
         _meter.CreateObservableGauge("sentinel.events.outbox.pending", () => sink.PendingIncidents, unit: "{incident}", description: "Incidents waiting for Redis.");
         _meter.CreateObservableCounter("sentinel.events.incidents.dropped", () => sink.DroppedIncidents, unit: "{incident}", description: "Incidents dropped from a full outbox.");
+        _meter.CreateObservableCounter("sentinel.events.live.dropped", () => sink.DroppedLiveEvents, unit: "{event}", description: "Live events dropped unpublished: Redis down, or more waiting than Sentinel:Events:LiveEventCapacity.");
         return this;
     }
 

@@ -8,8 +8,8 @@ namespace SentinelOps.Shared.Configuration;
 /// </summary>
 /// <remarks>
 /// Independent of ASP.NET Core's <c>ASPNETCORE_ENVIRONMENT</c>, which picks configuration files and developer pages;
-/// <c>APP_ENV</c> is the product's own switch (e.g. whether open access without client keys is acceptable).
-/// <see cref="SeedEnvironmentVariablesExtensions.AddSeedEnvironmentVariables"/> registers the current one as a singleton.
+/// <c>APP_ENV</c> is the product's own switch (e.g. whether open access without client keys is acceptable). Read it with
+/// <see cref="From"/> where a decision depends on it; it is not registered as a service.
 /// </remarks>
 public sealed class AppEnvironment
 {

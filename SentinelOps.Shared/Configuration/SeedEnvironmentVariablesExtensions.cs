@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace SentinelOps.Shared.Configuration;
@@ -10,9 +8,9 @@ public static class SeedEnvironmentVariablesExtensions
 {
     /// <summary>
     /// Maps the seed's environment variables (<c>REDIS_URL</c>, <c>CIRCUIT_BREAKER_FAILURE_THRESHOLD</c>, …) onto the
-    /// structured settings they stand for, where those are not set (see <see cref="SeedEnvironmentVariables"/>), and
-    /// registers the <see cref="AppEnvironment"/> from <c>APP_ENV</c>. Call it first in <c>Program.cs</c>, before anything
-    /// reads configuration.
+    /// structured settings they stand for, where those are not set (see <see cref="SeedEnvironmentVariables"/>), and checks
+    /// <c>APP_ENV</c> (read where needed with <see cref="AppEnvironment.From"/>). Call it first in <c>Program.cs</c>, before
+    /// anything reads configuration.
     /// </summary>
     /// <exception cref="InvalidOperationException">A variable is malformed: start-up stops with a message naming it.</exception>
     public static TBuilder AddSeedEnvironmentVariables<TBuilder>(this TBuilder builder)
@@ -25,7 +23,6 @@ public static class SeedEnvironmentVariablesExtensions
             builder.Configuration.AddInMemoryCollection(settings);
         }
 
-        builder.Services.TryAddSingleton(AppEnvironment.From(builder.Configuration));
         return builder;
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.AI;
+using SentinelOps.Gateway.Routing;
 using SentinelOps.Shared.Providers;
 
 namespace SentinelOps.Tests.EndToEnd;

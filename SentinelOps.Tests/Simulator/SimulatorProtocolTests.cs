@@ -2,6 +2,7 @@ using System.ClientModel;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.AI;
+using SentinelOps.Gateway.Routing;
 using SentinelOps.Shared.Providers;
 using SentinelOps.Simulator;
 using SentinelOps.Tests.TestDoubles;

@@ -1,4 +1,5 @@
 using SentinelOps.Gateway.Routing;
+using Microsoft.AspNetCore.Builder;
 
 namespace SentinelOps.Tests.TestDoubles;
 
@@ -19,8 +20,12 @@ internal sealed class EventsGatewayServer : IAsyncDisposable
     public ProviderChain Chain => _server.Chain;
 
     public static async Task<EventsGatewayServer> StartAsync(
-        SimulatorServer primary, SimulatorServer fallback, string? redisConnectionString, IReadOnlyDictionary<string, string?>? settings = null) =>
-        new(await GatewayServer.StartAsync(primary, fallback, redisConnectionString, settings));
+        SimulatorServer primary,
+        SimulatorServer fallback,
+        string? redisConnectionString,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null) =>
+        new(await GatewayServer.StartAsync(primary, fallback, redisConnectionString, settings, configure));
 
     public HttpClient CreateHttpClient() => _server.CreateHttpClient();
 

@@ -35,7 +35,11 @@ internal sealed class GatewayServer : IAsyncDisposable
 
     /// <summary>Starts a gateway with its events on the Redis at <paramref name="redisConnectionString"/>.</summary>
     public static Task<GatewayServer> StartAsync(
-        SimulatorServer primary, SimulatorServer fallback, string? redisConnectionString, IReadOnlyDictionary<string, string?>? settings = null)
+        SimulatorServer primary,
+        SimulatorServer fallback,
+        string? redisConnectionString,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -48,7 +52,7 @@ internal sealed class GatewayServer : IAsyncDisposable
             all[key] = value;
         }
 
-        return StartAsync(primary, fallback, all);
+        return StartAsync(primary, fallback, all, configure);
     }
 
     /// <summary>Starts a gateway in front of <paramref name="primary"/> (OpenAI) and <paramref name="fallback"/> (Ollama).</summary>

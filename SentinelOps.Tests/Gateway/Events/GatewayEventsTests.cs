@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SentinelOps.Gateway.Resilience.CircuitBreaking;
+using SentinelOps.Gateway.Metrics;
 using SentinelOps.Shared.Events;
 using SentinelOps.Shared.Json;
 using SentinelOps.Simulator;
@@ -174,6 +177,31 @@ public sealed class GatewayEventsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EachMessage_IsReadFromOneSubscription_AndReachesBothTheCircuitsAndTheWebSocketClients()
+    {
+        var subscriptions = new ConcurrentDictionary<string, int>();
+        await using var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, _redis.ConnectionString, configure: builder =>
+            builder.Services.AddSingleton(_ => SubscriptionCountingProxy.Wrap(
+                ConnectionMultiplexer.Connect(_redis.ConnectionString + ",abortConnect=false"), subscriptions)));
+        var primary = gateway.Chain.Find("primary")!.Breaker!;
+        var fallback = gateway.Chain.Find("fallback")!.Breaker!;
+        await using var events = await EventStreamClient.ConnectAsync(gateway.BaseAddress);
+        await using var redis = await _redis.ConnectAsync();
+
+        await PublishIncidentAsync(redis, IncidentType.ProviderDown);
+        await PublishStatusAsync(redis, ProviderHealth.Down, DateTimeOffset.UtcNow, provider: "fallback");
+
+        await WaitUntilAsync(() => primary.State == CircuitState.Isolated && fallback.State == CircuitState.Isolated);
+        await events.WaitForEventAsync(EventTypes.ProviderStatus, p => p.GetProperty("provider").GetString() == "fallback", Timeout, "the fallback's report");
+        Assert.Single(events.Seen, m => m.GetProperty("event_type").GetString() == EventTypes.Incident
+            && m.GetProperty("payload").GetProperty("detail").GetString() == "from the test");
+
+        // One subscriber on the channel, so each message is parsed once for both consumers.
+        var only = Assert.Single(subscriptions);
+        Assert.Equal((RedisKeys.Events, 1), (only.Key, only.Value));
+    }
+
+    [Fact]
     public async Task Metrics_CountEveryRequestOfEveryKind_AndSurviveARestart()
     {
         var expectedProviders = new Dictionary<string, (long Successes, long Failures)>();
@@ -270,6 +298,38 @@ public sealed class GatewayEventsTests : IAsyncLifetime
         Assert.Equal(1, metrics.GetProperty("total_requests").GetInt64());
         Assert.False(metrics.GetProperty("redis_available").GetBoolean());
         Assert.Contains("degraded", await http.GetStringAsync("/health"), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task LiveEventsDroppedWithoutRedis_AreCountedOnTheGatewayMeter()
+    {
+        await using var gateway = await EventsGatewayServer.StartAsync(_primary, _fallback, redisConnectionString: null,
+            new Dictionary<string, string?> { ["Sentinel:Events:LiveEventCapacity"] = "1" });
+        var meterFactory = gateway.Services.GetRequiredService<IMeterFactory>();
+        gateway.Services.GetRequiredService<GatewayTelemetry>();
+        var sink = gateway.Services.GetRequiredService<RedisSentinelEventSink>();
+        long dropped = 0;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == "sentinel.events.live.dropped" && instrument.Meter.Scope == meterFactory)
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => dropped = value);
+        listener.Start();
+
+        // Nothing publishes without Redis: past the one waiting, each event pushes out the oldest.
+        for (var i = 0; i < 4; i++)
+        {
+            sink.Publish(EventTypes.Metrics, new { i });
+        }
+
+        listener.RecordObservableInstruments();
+        Assert.True(dropped >= 3, $"dropped {dropped}");
     }
 
     private static async Task<string> ChatAsync(HttpClient http)

@@ -60,19 +60,28 @@ public sealed class SystemEventsHubTests
     }
 
     [Fact]
-    public void Parse_KeepsThePublishedBytes_AndReadsTypeAndId()
+    public void Parse_KeepsThePublishedBytes_AndReadsTheEventOnce()
     {
         var published = """{"event_type":"incident","payload":{"id":"5-0","type":"provider_down"},"timestamp":"2026-11-28T12:00:00+00:00","id":"5-0"}"""u8.ToArray();
 
-        var parsed = EncodedEvent.TryParse(published);
+        var parsed = PublishedEvent.Parse(published);
 
-        Assert.NotNull(parsed);
-        Assert.Equal("incident", parsed.EventType);
-        Assert.Equal("5-0", parsed.Id);
-        Assert.True(parsed.Utf8Json.Span.SequenceEqual(published));
-        Assert.Null(EncodedEvent.TryParse("not json"u8.ToArray()));
-        Assert.Null(EncodedEvent.TryParse("""{"payload":{}}"""u8.ToArray()));
+        Assert.Equal("incident", parsed.Encoded.EventType);
+        Assert.Equal("5-0", parsed.Encoded.Id);
+        Assert.True(parsed.Encoded.Utf8Json.Span.SequenceEqual(published));
+        Assert.Equal(("incident", "5-0"), (parsed.Event.EventType, parsed.Event.Id));
+        Assert.Equal(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero), parsed.Event.Timestamp);
+        Assert.Equal("provider_down", parsed.Event.Payload.GetProperty("type").GetString());
     }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("")]
+    [InlineData("""{"payload":{}}""")]
+    [InlineData("""{"event_type":3}""")]
+    [InlineData("[]")]
+    public void Parse_RefusesWhatIsNotAnEvent(string message) =>
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => PublishedEvent.Parse(System.Text.Encoding.UTF8.GetBytes(message)));
 
     [Theory]
     [InlineData("1732800000000-0", true)]

@@ -4,11 +4,12 @@ using Microsoft.Extensions.AI;
 using OllamaSharp;
 using OpenAI;
 using OpenAI.Chat;
+using SentinelOps.Shared.Providers;
 
-namespace SentinelOps.Shared.Providers;
+namespace SentinelOps.Gateway.Routing;
 
 /// <summary>Creates the protocol client for a provider: the OpenAI SDK or OllamaSharp, each as an <see cref="IChatClient"/>.</summary>
-public static class ProviderChatClientFactory
+internal static class ProviderChatClientFactory
 {
     // OpenAI-compatible servers without authentication still need a credential for the SDK to build a request.
     private const string NoKey = "no-key";

@@ -16,25 +16,24 @@ namespace SentinelOps.Gateway.Events;
 /// without waiting out a break).
 /// </summary>
 /// <remarks>
-/// <para>Pub/sub is at most once, so missed messages are made up for: on every (re)connection the latest reports in the
-/// <c>sentinel:provider_status</c> hash are applied, and each live <c>provider_status</c> report is applied too — a
-/// <c>down</c> report isolates; a <c>healthy</c> or <c>degraded</c> one closes a circuit only if the monitor isolated
-/// it. Reports older than <see cref="GatewayEventsOptions.ProviderStatusMaxAge"/> (a stopped monitor) are ignored, and
-/// so is a report or incident older than the last one applied for its provider (a stored report replayed after a
-/// newer live one).</para>
-/// <para>Live messages and replays go through one queue and are applied one at a time, in the order they arrived (a
-/// handler subscription would run them concurrently, and a <c>provider_down</c> overtaken by its
-/// <c>provider_recovered</c> would leave a healthy provider isolated). Never blocks a request.</para>
+/// <para>Fed by <see cref="RedisEventSubscriber"/>, which parses each message on the channel once and posts it here
+/// (<see cref="Post"/>). Pub/sub is at most once, so missed messages are made up for: after subscribing and on every
+/// reconnection the subscriber asks for the latest reports in the <c>sentinel:provider_status</c> hash to be applied
+/// (<see cref="ReplayStoredReports"/>). A <c>down</c> report isolates; a <c>healthy</c> or <c>degraded</c> one closes a
+/// circuit only if the monitor isolated it. Reports older than <see cref="GatewayEventsOptions.ProviderStatusMaxAge"/>
+/// (a stopped monitor) are ignored, and so is a report or incident older than the last one applied for its provider (a
+/// stored report replayed after a newer live one).</para>
+/// <para>Live events and replays go through one queue and are applied one at a time, in the order they arrived (a
+/// <c>provider_down</c> overtaken by its <c>provider_recovered</c> would leave a healthy provider isolated). Never blocks
+/// a request, nor the subscriber.</para>
 /// </remarks>
-internal sealed partial class ProviderEventSubscriber(
+internal sealed partial class MonitorReportApplier(
     IServiceProvider services,
     ProviderChain chain,
     IOptions<GatewayEventsOptions> options,
     TimeProvider timeProvider,
-    ILogger<ProviderEventSubscriber> logger) : BackgroundService
+    ILogger<MonitorReportApplier> logger) : BackgroundService
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
-
     // The one path to the circuits: only the loop reading it touches the state below, so it needs no lock.
     private readonly Channel<Work> _work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -43,6 +42,20 @@ internal sealed partial class ProviderEventSubscriber(
 
     // When the report (or incident) last applied for each provider was taken.
     private readonly Dictionary<string, DateTimeOffset> _lastApplied = new(StringComparer.Ordinal);
+
+    /// <summary>Queues a live event from the channel, to be applied after everything queued before it.</summary>
+    /// <remarks>Only incidents and provider reports steer circuits; other events are not queued.</remarks>
+    public void Post(SentinelEvent message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.EventType is EventTypes.Incident or EventTypes.ProviderStatus)
+        {
+            _work.Writer.TryWrite(new Work(message));
+        }
+    }
+
+    /// <summary>Queues a read of the stored reports, to be applied after everything queued before it.</summary>
+    public void ReplayStoredReports() => _work.Writer.TryWrite(Work.Replay);
 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -53,41 +66,17 @@ internal sealed partial class ProviderEventSubscriber(
             return;
         }
 
-        redis.ConnectionRestored += (_, e) =>
-        {
-            if (e.ConnectionType == ConnectionType.Interactive)
-            {
-                _work.Writer.TryWrite(Work.Replay);
-            }
-        };
-
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    var queue = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.Events));
-                    queue.OnMessage(message => _work.Writer.TryWrite(new Work(message.Message)));
-                    LogSubscribed(RedisKeys.Events);
-                    break;
-                }
-                catch (Exception ex) when (ex is RedisException or TimeoutException)
-                {
-                    await Task.Delay(RetryDelay, timeProvider, stoppingToken);
-                }
-            }
-
-            _work.Writer.TryWrite(Work.Replay);
             await foreach (var work in _work.Reader.ReadAllAsync(stoppingToken))
             {
-                if (work.IsReplay)
+                if (work.Message is { } message)
                 {
-                    await ApplyLatestReportsAsync(redis);
+                    Handle(message);
                 }
                 else
                 {
-                    Handle(work.Message);
+                    await ApplyLatestReportsAsync(redis);
                 }
             }
         }
@@ -96,22 +85,21 @@ internal sealed partial class ProviderEventSubscriber(
         }
     }
 
-    /// <summary>Applies one message from the events channel.</summary>
-    private void Handle(RedisValue message)
+    /// <summary>Applies one event from the channel.</summary>
+    private void Handle(SentinelEvent message)
     {
-        SentinelEvent? envelope;
         try
         {
-            envelope = JsonSerializer.Deserialize<SentinelEvent>(message.ToString(), SentinelJson.Options);
-            if (envelope is null)
+            if (message.Payload.ValueKind != JsonValueKind.Object)
             {
+                LogMalformed($"the {message.EventType} event has no payload object");
                 return;
             }
 
-            switch (envelope.EventType)
+            switch (message.EventType)
             {
                 case EventTypes.Incident:
-                    var incident = envelope.Payload.Deserialize<Incident>(SentinelJson.Options);
+                    var incident = message.Payload.Deserialize<Incident>(SentinelJson.Options);
                     if (incident?.Provider is { } provider && incident.Source != "gateway"
                         && incident.Type is IncidentType.ProviderDown or IncidentType.ProviderRecovered
                         && chain.Find(provider)?.Breaker is { } breaker
@@ -129,7 +117,7 @@ internal sealed partial class ProviderEventSubscriber(
 
                     break;
                 case EventTypes.ProviderStatus:
-                    Apply(envelope.Payload.Deserialize<ProviderStatusReport>(SentinelJson.Options));
+                    Apply(message.Payload.Deserialize<ProviderStatusReport>(SentinelJson.Options));
                     break;
             }
         }
@@ -221,9 +209,6 @@ internal sealed partial class ProviderEventSubscriber(
         breaker.Close(reason);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Subscribed to {Channel}: monitor reports now steer the circuits")]
-    private partial void LogSubscribed(string channel);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Isolating the circuit of {Provider}: {Reason}")]
     private partial void LogIsolating(string provider, string reason);
 
@@ -233,12 +218,12 @@ internal sealed partial class ProviderEventSubscriber(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ignoring a report on {Provider} taken at {TakenAt}: one taken at {LastApplied} is already applied")]
     private partial void LogOutdated(string provider, DateTimeOffset takenAt, DateTimeOffset lastApplied);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring a malformed event: {Error}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring a malformed monitor report: {Error}")]
     private partial void LogMalformed(string error);
 
-    // A live message from the events channel, or (IsReplay) the stored reports to read and apply.
-    private readonly record struct Work(RedisValue Message, bool IsReplay = false)
+    // A live event from the channel, or (no message) the stored reports to read and apply.
+    private readonly record struct Work(SentinelEvent? Message)
     {
-        public static Work Replay => new(RedisValue.Null, IsReplay: true);
+        public static Work Replay => new(null);
     }
 }
