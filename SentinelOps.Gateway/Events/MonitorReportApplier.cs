@@ -30,15 +30,13 @@ namespace SentinelOps.Gateway.Events;
 internal sealed partial class MonitorReportApplier(
     IServiceProvider services,
     ProviderChain chain,
+    ProviderHealthUpdater health,
     IOptions<GatewayEventsOptions> options,
     TimeProvider timeProvider,
     ILogger<MonitorReportApplier> logger) : BackgroundService
 {
     // The one path to the circuits: only the loop reading it touches the state below, so it needs no lock.
     private readonly Channel<Work> _work = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
-
-    // Providers this replica isolated because the monitor said so; only these does a healthy report close.
-    private readonly HashSet<string> _isolatedByMonitor = new(StringComparer.Ordinal);
 
     // When the report (or incident) last applied for each provider was taken.
     private readonly Dictionary<string, DateTimeOffset> _lastApplied = new(StringComparer.Ordinal);
@@ -111,7 +109,7 @@ internal sealed partial class MonitorReportApplier(
                         }
                         else
                         {
-                            Close(breaker, "monitor reported provider_recovered", onlyIfIsolatedByMonitor: false);
+                            health.MonitorFoundUp(breaker.Provider, "monitor reported provider_recovered", recovered: true);
                         }
                     }
 
@@ -165,7 +163,7 @@ internal sealed partial class MonitorReportApplier(
         }
         else
         {
-            Close(breaker, $"monitor reports the provider {(report.Status == ProviderHealth.Healthy ? "healthy" : "degraded")}", onlyIfIsolatedByMonitor: true);
+            health.MonitorFoundUp(breaker.Provider, $"monitor reports the provider {(report.Status == ProviderHealth.Healthy ? "healthy" : "degraded")}");
         }
     }
 
@@ -183,37 +181,9 @@ internal sealed partial class MonitorReportApplier(
         return true;
     }
 
-    private void Isolate(CircuitBreaker breaker, string reason)
-    {
-        if (breaker.State == CircuitState.Isolated)
-        {
-            return;
-        }
-
-        _isolatedByMonitor.Add(breaker.Provider);
-        LogIsolating(breaker.Provider, reason);
-
-        // The monitor looks again at its next probe: that is when a refused caller may usefully retry.
-        breaker.Isolate(reason, services.GetService<IOptions<ProviderHealthOptions>>()?.Value.HealthCheckInterval);
-    }
-
-    private void Close(CircuitBreaker breaker, string reason, bool onlyIfIsolatedByMonitor)
-    {
-        var isolatedByMonitor = _isolatedByMonitor.Remove(breaker.Provider);
-        if ((onlyIfIsolatedByMonitor && !isolatedByMonitor) || breaker.State == CircuitState.Closed)
-        {
-            return;
-        }
-
-        LogClosing(breaker.Provider, reason);
-        breaker.Close(reason);
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Isolating the circuit of {Provider}: {Reason}")]
-    private partial void LogIsolating(string provider, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Closing the circuit of {Provider}: {Reason}")]
-    private partial void LogClosing(string provider, string reason);
+    // The monitor looks again at its next probe: that is when a refused caller may usefully retry.
+    private void Isolate(CircuitBreaker breaker, string reason) =>
+        health.MonitorFoundDown(breaker.Provider, reason, services.GetService<IOptions<ProviderHealthOptions>>()?.Value.HealthCheckInterval);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ignoring a report on {Provider} taken at {TakenAt}: one taken at {LastApplied} is already applied")]
     private partial void LogOutdated(string provider, DateTimeOffset takenAt, DateTimeOffset lastApplied);

@@ -48,6 +48,9 @@ internal static class Extensions
 #pragma warning restore EXTEXP0001
 
         builder.Services.AddSingleton<ProviderChain>();
+        builder.Services.AddSingleton(services => new ProviderHealthUpdater(
+            services.GetRequiredService<ProviderChain>().Providers.Select(p => p.Breaker),
+            services.GetService<ILogger<ProviderHealthUpdater>>()));
         builder.AddGatewayEvents();
         builder.Services.AddGatewayChatClient();
 

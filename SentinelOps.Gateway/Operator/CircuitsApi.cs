@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SentinelOps.Gateway.Resilience.CircuitBreaking;
-using SentinelOps.Gateway.Routing;
 
 namespace SentinelOps.Gateway.Operator;
 
@@ -20,16 +19,10 @@ public static partial class CircuitsApi
         return app;
     }
 
-    private static Ok<CircuitResetResponse> Reset(ProviderChain chain, ILoggerFactory loggers)
+    private static Ok<CircuitResetResponse> Reset(ProviderHealthUpdater health, ILoggerFactory loggers)
     {
-        var circuits = new Dictionary<string, CircuitReset>();
-        foreach (var provider in chain.Providers)
-        {
-            var breaker = provider.Breaker;
-            var before = breaker.State;
-            breaker.Close("reset by an operator");
-            circuits[provider.Name] = new CircuitReset(before, breaker.State);
-        }
+        var circuits = health.ResetAll("reset by an operator")
+            .ToDictionary(c => c.Key, c => new CircuitReset(c.Value.Before, c.Value.After));
 
         Log.CircuitsReset(loggers.CreateLogger(typeof(CircuitsApi).FullName!), circuits.Count(c => c.Value.PreviousState != CircuitState.Closed));
         return TypedResults.Ok(new CircuitResetResponse(circuits));

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using SentinelOps.Gateway.Resilience.CircuitBreaking;
 
 namespace SentinelOps.Gateway.Routing;
 
@@ -17,6 +18,7 @@ public static class FailoverChatClientBuilderExtensions
             services.GetRequiredService<ProviderChain>().Providers,
             services.GetRequiredService<IOptions<GatewayOptions>>().Value.RequestTimeout,
             services.GetService<TimeProvider>() ?? TimeProvider.System,
-            services.GetService<ILogger<ProviderFailoverChatClient>>()));
+            services.GetService<ILogger<ProviderFailoverChatClient>>(),
+            services.GetRequiredService<ProviderHealthUpdater>()));
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using SentinelOps.Gateway.Resilience.CircuitBreaking;
 
 namespace SentinelOps.Gateway.Routing;
 
@@ -11,13 +12,19 @@ namespace SentinelOps.Gateway.Routing;
 public sealed partial class HealthyOrPanicProviderPolicy
 {
     private readonly IReadOnlyList<ProviderClient> _providers;
+    private readonly ProviderHealthUpdater _health;
     private readonly ILogger _logger;
 
     /// <summary>Creates the policy over <paramref name="providers"/>, in priority order.</summary>
-    public HealthyOrPanicProviderPolicy(IReadOnlyList<ProviderClient> providers, ILogger? logger = null)
+    /// <param name="providers">The providers, in priority order.</param>
+    /// <param name="health">Through which an early trial is started.</param>
+    /// <param name="logger">Where skips and early trials are logged.</param>
+    public HealthyOrPanicProviderPolicy(IReadOnlyList<ProviderClient> providers, ProviderHealthUpdater health, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(providers);
+        ArgumentNullException.ThrowIfNull(health);
         _providers = providers;
+        _health = health;
         _logger = logger ?? NullLogger.Instance;
     }
 
@@ -37,7 +44,7 @@ public sealed partial class HealthyOrPanicProviderPolicy
             yield return provider;
         }
 
-        if (attempted || Soonest() is not { } soonest || !soonest.Breaker.EndBreakNow())
+        if (attempted || Soonest() is not { } soonest || !_health.StartEarlyTrial(soonest.Breaker))
         {
             yield break;
         }

@@ -3,6 +3,7 @@ using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
 using SentinelOps.Gateway.Resilience;
+using SentinelOps.Gateway.Resilience.CircuitBreaking;
 
 namespace SentinelOps.Gateway.Routing;
 
@@ -35,8 +36,13 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
     /// <param name="requestTimeout">The one deadline for a whole request.</param>
     /// <param name="timeProvider">Clock for the deadline and circuit decisions.</param>
     /// <param name="logger">Where failovers are logged.</param>
+    /// <param name="health">Through which an early trial is started when every circuit refuses; one over these providers' circuits when omitted.</param>
     public ProviderFailoverChatClient(
-        IReadOnlyList<ProviderClient> providers, TimeSpan requestTimeout, TimeProvider timeProvider, ILogger<ProviderFailoverChatClient>? logger = null)
+        IReadOnlyList<ProviderClient> providers,
+        TimeSpan requestTimeout,
+        TimeProvider timeProvider,
+        ILogger<ProviderFailoverChatClient>? logger = null,
+        ProviderHealthUpdater? health = null)
     {
         ArgumentNullException.ThrowIfNull(providers);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -49,7 +55,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         _requestTimeout = requestTimeout;
         _timeProvider = timeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _candidates = new HealthyOrPanicProviderPolicy(providers, _logger);
+        _candidates = new HealthyOrPanicProviderPolicy(providers, health ?? new ProviderHealthUpdater(providers.Select(p => p.Breaker)), _logger);
     }
 
     /// <inheritdoc/>

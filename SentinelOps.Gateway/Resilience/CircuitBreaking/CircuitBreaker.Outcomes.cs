@@ -47,20 +47,19 @@ public sealed partial class CircuitBreaker
                 ? average + (LatencySmoothing * (latency.TotalMilliseconds - average))
                 : latency.TotalMilliseconds;
 
-            if (permit.Generation != _generation)
+            if (permit.Generation != _machine.Generation)
             {
                 // Admitted before the last state change: a late success says nothing about the provider now.
             }
-            else if (permit.IsTrial && _state == CircuitState.HalfOpen)
+            else if (permit.IsTrial && _machine.State == CircuitState.HalfOpen)
             {
-                _consecutiveTrips = 0;
                 _consecutiveFailures = 0;
 
                 // Outcomes from before the break must not reopen the circuit the moment it closes.
                 _window.Clear();
-                change = Transition(CircuitState.Closed, "trial call succeeded", breakDuration: null);
+                change = Moved(_machine.Close("trial call succeeded", forgetTrips: true));
             }
-            else if (_state == CircuitState.Closed)
+            else if (_machine.State == CircuitState.Closed)
             {
                 ReleaseStallTrial(permit);
                 _consecutiveFailures = 0;
@@ -177,18 +176,18 @@ public sealed partial class CircuitBreaker
 
         var now = _timeProvider.GetUtcNow();
         _window.Record(now, success: false);
-        if (permit.Generation != _generation)
+        if (permit.Generation != _machine.Generation)
         {
             // Admitted before the last state change: already accounted for.
             return null;
         }
 
-        if (permit.IsTrial && _state == CircuitState.HalfOpen)
+        if (permit.IsTrial && _machine.State == CircuitState.HalfOpen)
         {
             return Open(now, "trial call failed");
         }
 
-        if (_state != CircuitState.Closed)
+        if (_machine.State != CircuitState.Closed)
         {
             return null;
         }
@@ -210,14 +209,14 @@ public sealed partial class CircuitBreaker
     // Must be called under _gate: a trial that ended without a verdict leaves its place to the next call.
     private void ReleaseTrial(CircuitPermit permit)
     {
-        if (permit.Generation != _generation)
+        if (permit.Generation != _machine.Generation)
         {
             return;
         }
 
-        if (permit.IsTrial && _state == CircuitState.HalfOpen)
+        if (permit.IsTrial && _machine.State == CircuitState.HalfOpen)
         {
-            _trialInFlight = false;
+            _machine.TrialInFlight = false;
         }
 
         ReleaseStallTrial(permit);
@@ -226,7 +225,7 @@ public sealed partial class CircuitBreaker
     // Must be called under _gate.
     private void ReleaseStallTrial(CircuitPermit permit)
     {
-        if (permit.IsStallTrial && permit.Generation == _generation && _slow.TrialsInFlight > 0)
+        if (permit.IsStallTrial && permit.Generation == _machine.Generation && _slow.TrialsInFlight > 0)
         {
             _slow.TrialsInFlight--;
         }

@@ -36,20 +36,11 @@ public sealed partial class CircuitBreaker
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
 
-    // Cancelled, replaced and disposed each time the circuit is isolated; every permit carries the one current when it was given.
-    private CancellationTokenSource _isolation = new();
+    private readonly CircuitStateMachine _machine;
     private readonly RollingOutcomeWindow _window;
     private readonly SlowCallTracker _slow;
 
-    private CircuitState _state = CircuitState.Closed;
-    private long _generation;
     private int _consecutiveFailures;
-    private int _consecutiveTrips;
-    private bool _trialInFlight;
-    private bool _breakShortened;
-    private DateTimeOffset? _isolationReviewAt;
-    private DateTimeOffset? _openedAt;
-    private DateTimeOffset _breakEndsAt;
     private double? _averageLatencyMs;
 
     /// <summary>Creates a closed breaker for <paramref name="provider"/>.</summary>
@@ -69,6 +60,7 @@ public sealed partial class CircuitBreaker
         _slowCalls = slowCalls ?? SlowCallPolicy.Default;
         _timeProvider = timeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _machine = new CircuitStateMachine(provider, options);
         _window = new RollingOutcomeWindow(options.SamplingDuration);
         _slow = new SlowCallTracker(_slowCalls, timeProvider);
     }
@@ -86,7 +78,7 @@ public sealed partial class CircuitBreaker
         {
             lock (_gate)
             {
-                return _state;
+                return _machine.State;
             }
         }
     }
@@ -98,7 +90,7 @@ public sealed partial class CircuitBreaker
         {
             lock (_gate)
             {
-                return _state == CircuitState.Open ? _breakEndsAt : null;
+                return _machine.State == CircuitState.Open ? _machine.BreakEndsAt : null;
             }
         }
     }
@@ -110,7 +102,7 @@ public sealed partial class CircuitBreaker
         {
             lock (_gate)
             {
-                return _state == CircuitState.Open && !_breakShortened;
+                return _machine.State == CircuitState.Open && !_machine.BreakShortened;
             }
         }
     }
@@ -122,7 +114,7 @@ public sealed partial class CircuitBreaker
         {
             lock (_gate)
             {
-                return RetryAfterAt(_timeProvider.GetUtcNow());
+                return _machine.RetryAfter(_timeProvider.GetUtcNow());
             }
         }
     }
@@ -138,12 +130,12 @@ public sealed partial class CircuitBreaker
         {
             lock (_gate)
             {
-                TimeSpan? hint = _state switch
+                TimeSpan? hint = _machine.State switch
                 {
-                    CircuitState.Open => RetryAfterAt(_timeProvider.GetUtcNow()),
+                    CircuitState.Open => _machine.RetryAfter(_timeProvider.GetUtcNow()),
                     CircuitState.HalfOpen => _slow.Threshold,
                     CircuitState.Closed when _slow.IsStalled(_timeProvider.GetTimestamp()) => _slow.Threshold,
-                    CircuitState.Isolated when _isolationReviewAt is { } reviewAt => Remaining(reviewAt),
+                    CircuitState.Isolated when _machine.IsolationReviewAt is { } reviewAt => Remaining(reviewAt),
                     _ => null,
                 };
                 return hint is { } wait && wait < MinimumRetryAfter ? MinimumRetryAfter : hint;
@@ -158,9 +150,9 @@ public sealed partial class CircuitBreaker
         {
             lock (_gate)
             {
-                return _state switch
+                return _machine.State switch
                 {
-                    CircuitState.Open => CircuitOpenReason(RetryAfterAt(_timeProvider.GetUtcNow())),
+                    CircuitState.Open => CircuitOpenReason(_machine.RetryAfter(_timeProvider.GetUtcNow())),
                     CircuitState.HalfOpen => HalfOpenReason,
                     CircuitState.Isolated => IsolatedReason,
                     _ => StalledReason,
@@ -174,11 +166,11 @@ public sealed partial class CircuitBreaker
     {
         lock (_gate)
         {
-            return _state switch
+            return _machine.State switch
             {
                 CircuitState.Closed => !_slow.IsStalled(_timeProvider.GetTimestamp()) || _slow.CanAdmitTrial,
-                CircuitState.Open => _timeProvider.GetUtcNow() >= _breakEndsAt,
-                CircuitState.HalfOpen => !_trialInFlight,
+                CircuitState.Open => _machine.BreakEnded(_timeProvider.GetUtcNow()),
+                CircuitState.HalfOpen => !_machine.TrialInFlight,
                 _ => false,
             };
         }
@@ -191,13 +183,13 @@ public sealed partial class CircuitBreaker
         bool permitted;
         lock (_gate)
         {
-            if (_state == CircuitState.Open && _timeProvider.GetUtcNow() >= _breakEndsAt)
+            if (_machine.BreakEnded(_timeProvider.GetUtcNow()))
             {
-                change = Transition(CircuitState.HalfOpen, "break ended", breakDuration: null);
+                change = Moved(_machine.HalfOpen("break ended"));
             }
 
             var now = _timeProvider.GetTimestamp();
-            switch (_state)
+            switch (_machine.State)
             {
                 case CircuitState.Closed when !_slow.IsStalled(now):
                     permit = Admit(now, isTrial: false, isStallTrial: false);
@@ -208,8 +200,8 @@ public sealed partial class CircuitBreaker
                     permit = Admit(now, isTrial: false, isStallTrial: true);
                     permitted = true;
                     break;
-                case CircuitState.HalfOpen when !_trialInFlight:
-                    _trialInFlight = true;
+                case CircuitState.HalfOpen when !_machine.TrialInFlight:
+                    _machine.TrialInFlight = true;
                     permit = Admit(now, isTrial: true, isStallTrial: false);
                     permitted = true;
                     break;
@@ -230,23 +222,16 @@ public sealed partial class CircuitBreaker
     /// one call per request.
     /// </summary>
     /// <returns><see langword="true"/> if the circuit was open and now awaits its trial.</returns>
-    public bool EndBreakNow()
+    internal bool EndBreakNow()
     {
-        CircuitStateChangedEventArgs change;
+        CircuitStateChangedEventArgs? change;
         lock (_gate)
         {
-            if (_state != CircuitState.Open || _breakShortened)
-            {
-                return false;
-            }
-
-            _breakShortened = true;
-            _breakEndsAt = _timeProvider.GetUtcNow();
-            change = Transition(CircuitState.HalfOpen, "every circuit open: early trial", breakDuration: null);
+            change = _machine.EndBreakEarly(_timeProvider.GetUtcNow(), "every circuit open: early trial") is { } early ? Moved(early) : null;
         }
 
         Raise(change);
-        return true;
+        return change is not null;
     }
 
     /// <summary>Holds the circuit open until <see cref="Close"/> (an operator's or the monitor's decision).</summary>
@@ -254,23 +239,19 @@ public sealed partial class CircuitBreaker
     /// <param name="reviewAfter">When whoever isolated it will look again (the monitor's next probe), so refused
     /// callers get a meaningful <see cref="RetryAfterHint"/>; <see langword="null"/> when nobody knows.</param>
     /// <remarks>Calls let through before and still waiting for their first token see <see cref="CircuitPermit.Isolation"/> cancelled.</remarks>
-    public void Isolate(string reason, TimeSpan? reviewAfter = null)
+    internal void Isolate(string reason, TimeSpan? reviewAfter = null)
     {
         CircuitStateChangedEventArgs? change;
-        CancellationTokenSource isolated;
+        CancellationTokenSource? isolated;
         lock (_gate)
         {
-            var now = _timeProvider.GetUtcNow();
-            _isolationReviewAt = reviewAfter is { } review ? now + review : null;
-            if (_state == CircuitState.Isolated)
+            (change, isolated) = _machine.Isolate(_timeProvider.GetUtcNow(), reason, reviewAfter);
+            if (change is null || isolated is null)
             {
                 return;
             }
 
-            _openedAt ??= now;
-            change = Transition(CircuitState.Isolated, reason, breakDuration: null);
-            isolated = _isolation;
-            _isolation = new CancellationTokenSource();
+            Moved(change);
         }
 
         Raise(change);
@@ -289,21 +270,20 @@ public sealed partial class CircuitBreaker
     }
 
     /// <summary>Closes the circuit and forgets past failures and stalls (an operator's or the monitor's decision).</summary>
-    public void Close(string reason)
+    internal void Close(string reason)
     {
         CircuitStateChangedEventArgs? change;
         lock (_gate)
         {
-            if (_state == CircuitState.Closed)
+            if (_machine.State == CircuitState.Closed)
             {
                 return;
             }
 
             _consecutiveFailures = 0;
-            _consecutiveTrips = 0;
             _window.Clear();
             _slow.Forget();
-            change = Transition(CircuitState.Closed, reason, breakDuration: null);
+            change = Moved(_machine.Close(reason, forgetTrips: true));
         }
 
         Raise(change);
@@ -317,14 +297,14 @@ public sealed partial class CircuitBreaker
             var now = _timeProvider.GetUtcNow();
             var (successes, failures, slow) = _window.Totals(now);
             return new CircuitBreakerSnapshot(
-                _state,
+                _machine.State,
                 _consecutiveFailures,
                 successes,
                 failures,
-                _state == CircuitState.Closed ? null : _openedAt,
-                RetryAfterAt(now),
+                _machine.State == CircuitState.Closed ? null : _machine.OpenedAt,
+                _machine.RetryAfter(now),
                 _averageLatencyMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
-                _state == CircuitState.Closed && _slow.IsStalled(_timeProvider.GetTimestamp()),
+                _machine.State == CircuitState.Closed && _slow.IsStalled(_timeProvider.GetTimestamp()),
                 slow,
                 _slow.Threshold,
                 _slow.TypicalTimeToFirstToken);
@@ -339,12 +319,12 @@ public sealed partial class CircuitBreaker
     private CircuitPermit Admit(long now, bool isTrial, bool isStallTrial)
     {
         var attempt = _slow.Admit(now);
-        return new CircuitPermit(_generation, isTrial)
+        return new CircuitPermit(_machine.Generation, isTrial)
         {
             IsStallTrial = isStallTrial,
             TrialTimeToFirstToken = isTrial || isStallTrial ? _slow.Threshold : null,
             Attempt = attempt,
-            Isolation = _isolation.Token,
+            Isolation = _machine.Isolation,
         };
     }
 
@@ -355,38 +335,20 @@ public sealed partial class CircuitBreaker
         return until > now ? until - now : TimeSpan.Zero;
     }
 
-    // Must be called under _gate.
-    private TimeSpan? RetryAfterAt(DateTimeOffset now) =>
-        _state == CircuitState.Open ? (_breakEndsAt > now ? _breakEndsAt - now : TimeSpan.Zero) : null;
-
-    // Must be called under _gate.
-    private CircuitStateChangedEventArgs Open(DateTimeOffset now, string reason)
+    // Must be called under _gate. A move starts a new generation: stall trials let through before it no longer hold a place.
+    private CircuitStateChangedEventArgs Moved(CircuitStateChangedEventArgs change)
     {
-        _consecutiveTrips++;
-        var breakDuration = _options.BreakFor(_consecutiveTrips);
-        _openedAt = now;
-        _breakEndsAt = now + breakDuration;
-        return Transition(CircuitState.Open, reason, breakDuration);
-    }
-
-    // Must be called under _gate. Every transition starts a new generation: trials and stall trials let through
-    // before it no longer hold a place.
-    private CircuitStateChangedEventArgs Transition(CircuitState to, string reason, TimeSpan? breakDuration)
-    {
-        var from = _state;
-        _state = to;
-        _generation++;
-        _trialInFlight = false;
         _slow.TrialsInFlight = 0;
-        if (to == CircuitState.Closed)
+        if (change.To == CircuitState.Closed)
         {
-            _openedAt = null;
-            _breakShortened = false;
             _slow.OnClosed();
         }
 
-        return new CircuitStateChangedEventArgs(Provider, from, to, reason, breakDuration);
+        return change;
     }
+
+    // Must be called under _gate.
+    private CircuitStateChangedEventArgs Open(DateTimeOffset now, string reason) => Moved(_machine.Open(now, reason));
 
     private void Raise(CircuitStateChangedEventArgs? change)
     {

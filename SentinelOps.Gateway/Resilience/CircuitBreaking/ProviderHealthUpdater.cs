@@ -1,0 +1,104 @@
+namespace SentinelOps.Gateway.Resilience.CircuitBreaking;
+
+/// <summary>
+/// The one writer of provider health from outside a call, after YARP's <c>DestinationHealthUpdater</c>: the monitor's
+/// verdicts, an operator's reset and the router's early trial all change circuits here, so who may override whom is
+/// decided in one place. What a call says about its provider reaches its circuit through the breaker middleware's
+/// permit (<see cref="CircuitBreakerChatClient"/>): the passive half.
+/// </summary>
+/// <remarks>Thread-safe. A circuit the gateway opened by its own count keeps its break when the monitor finds the
+/// provider up; only a circuit the monitor isolated is closed by the monitor.</remarks>
+public sealed partial class ProviderHealthUpdater
+{
+    private readonly Dictionary<string, CircuitBreaker> _breakers;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+
+    // Providers isolated because the monitor said so; only these does the monitor's "up" close.
+    private readonly HashSet<string> _isolatedByMonitor = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the updater over every provider's circuit.</summary>
+    public ProviderHealthUpdater(IEnumerable<CircuitBreaker> breakers, ILogger<ProviderHealthUpdater>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(breakers);
+        _breakers = breakers.ToDictionary(b => b.Provider, StringComparer.Ordinal);
+        _logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+    }
+
+    /// <summary>
+    /// The monitor found <paramref name="provider"/> down: its circuit is isolated until the monitor finds it up, and
+    /// calls still waiting for its first token give up. <paramref name="reviewAfter"/> is when the monitor looks again.
+    /// </summary>
+    public void MonitorFoundDown(string provider, string reason, TimeSpan? reviewAfter)
+    {
+        if (!_breakers.TryGetValue(provider, out var breaker) || breaker.State == CircuitState.Isolated)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            _isolatedByMonitor.Add(provider);
+        }
+
+        LogIsolating(provider, reason);
+        breaker.Isolate(reason, reviewAfter);
+    }
+
+    /// <summary>
+    /// The monitor found <paramref name="provider"/> up: its circuit closes if the monitor had isolated it, or whoever
+    /// opened it when <paramref name="recovered"/> (the monitor saw it recover from an outage it recorded).
+    /// </summary>
+    public void MonitorFoundUp(string provider, string reason, bool recovered = false)
+    {
+        bool isolatedByMonitor;
+        lock (_gate)
+        {
+            isolatedByMonitor = _isolatedByMonitor.Remove(provider);
+        }
+
+        if ((!isolatedByMonitor && !recovered) || !_breakers.TryGetValue(provider, out var breaker) || breaker.State == CircuitState.Closed)
+        {
+            return;
+        }
+
+        LogClosing(provider, reason);
+        breaker.Close(reason);
+    }
+
+    /// <summary>An operator's reset: every circuit closes, forgetting past failures and stalls.</summary>
+    /// <returns>Each provider's state before and after.</returns>
+    public IReadOnlyDictionary<string, (CircuitState Before, CircuitState After)> ResetAll(string reason)
+    {
+        lock (_gate)
+        {
+            _isolatedByMonitor.Clear();
+        }
+
+        var states = new Dictionary<string, (CircuitState, CircuitState)>(StringComparer.Ordinal);
+        foreach (var (provider, breaker) in _breakers)
+        {
+            var before = breaker.State;
+            breaker.Close(reason);
+            states[provider] = (before, breaker.State);
+        }
+
+        return states;
+    }
+
+    /// <summary>
+    /// Every circuit refuses calls: ends <paramref name="breaker"/>'s break now so the next call is its trial, once per
+    /// outage (healthy-or-panic). False when it was not open or already had its early trial.
+    /// </summary>
+    public bool StartEarlyTrial(CircuitBreaker breaker)
+    {
+        ArgumentNullException.ThrowIfNull(breaker);
+        return breaker.EndBreakNow();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Isolating the circuit of {Provider}: {Reason}")]
+    private partial void LogIsolating(string provider, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closing the circuit of {Provider}: {Reason}")]
+    private partial void LogClosing(string provider, string reason);
+}
