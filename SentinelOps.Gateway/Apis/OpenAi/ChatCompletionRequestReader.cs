@@ -220,7 +220,7 @@ internal static class ChatCompletionRequestReader
             Dictionary<string, object?>? arguments = null;
             if (call.Function.Arguments is { Length: > 0 } json)
             {
-                arguments = ParseArguments(json);
+                arguments = ToolCallArguments.Parse(json);
                 if (arguments is null)
                 {
                     errors.Add(callField + ".function.arguments", "Must be a JSON object encoded as a string.");
@@ -229,32 +229,6 @@ internal static class ChatCompletionRequestReader
             }
 
             contents.Add(new FunctionCallContent(callId, functionName, arguments));
-        }
-    }
-
-    // A tool call's arguments: a JSON object in a string. Values stay JsonElements (no reflection-based binding).
-    private static Dictionary<string, object?>? ParseArguments(string json)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = GatewayJsonContext.MaxDepth });
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-
-            var arguments = new Dictionary<string, object?>();
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                arguments[property.Name] = property.Value.Clone();
-            }
-
-            return arguments;
-        }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
-        {
-            // Broken JSON, or a name escaped into an unpaired surrogate that cannot be read as a string.
-            return null;
         }
     }
 
