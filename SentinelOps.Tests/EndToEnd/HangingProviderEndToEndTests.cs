@@ -57,11 +57,12 @@ public sealed class HangingProviderEndToEndTests(DefaultSettingsAppFixture fixtu
         });
         Assert.Equal(primaryCallsBefore11, (await fixture.GetStatsAsync("primary")).ChatRequests);
 
-        // The gateway's own view: the primary is down, its circuit open.
+        // The gateway's own view: the primary is down, its circuit refusing calls: open by its own count, or isolated
+        // when the monitor's probe found the hang first (the probe runs on its own clock, so either can come first).
         using var status = JsonDocument.Parse(await gateway.GetStringAsync("/api/providers/status"));
         var primary = status.RootElement.GetProperty("primary");
         Assert.Equal("down", primary.GetProperty("status").GetString());
-        Assert.Equal("open", primary.GetProperty("circuit_breaker").GetProperty("state").GetString(), ignoreCase: true);
+        Assert.Contains(primary.GetProperty("circuit_breaker").GetProperty("state").GetString(), new[] { "open", "isolated" });
         Assert.True(primary.GetProperty("success_rate_pct").GetDouble() < 100);
 
         // Then 8 concurrent clients for 30 s: nothing fails after the first 10 s (a trial at the end of the break
