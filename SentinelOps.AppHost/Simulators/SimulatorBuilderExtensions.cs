@@ -19,7 +19,7 @@ internal static class SimulatorBuilderExtensions
             .WithFaultCommands();
     }
 
-    /// <summary>Dashboard buttons: simulate an outage, slow the provider down, restore it.</summary>
+    /// <summary>Dashboard buttons: simulate an outage, slow the provider down, stall or cut its streams, restore it.</summary>
     private static IResourceBuilder<ProjectResource> WithFaultCommands(this IResourceBuilder<ProjectResource> simulator) => simulator
         .WithHttpCommand("/control/faults", "Simulate outage", endpointName: "http", commandName: "simulate-outage",
             commandOptions: new HttpCommandOptions
@@ -37,6 +37,22 @@ internal static class SimulatorBuilderExtensions
                 Description = "Add 5 s of latency to every request until restored",
                 IconName = "Timer",
                 PrepareRequest = context => SetFault(context, new { mode = "latency", latency_ms = 5000 }),
+            })
+        .WithHttpCommand("/control/faults", "Stall streams", endpointName: "http", commandName: "stall-streams",
+            commandOptions: new HttpCommandOptions
+            {
+                Method = HttpMethod.Put,
+                Description = "Send 2 chunks of every stream, then nothing with the connection open, until restored",
+                IconName = "PauseCircle",
+                PrepareRequest = context => SetFault(context, new { mode = "stall", after_chunks = 2 }),
+            })
+        .WithHttpCommand("/control/faults", "Cut streams", endpointName: "http", commandName: "cut-streams",
+            commandOptions: new HttpCommandOptions
+            {
+                Method = HttpMethod.Put,
+                Description = "Send 2 chunks of every stream, then drop the connection, until restored",
+                IconName = "ScissorsCut",
+                PrepareRequest = context => SetFault(context, new { mode = "stream_cut", after_chunks = 2 }),
             })
         .WithHttpCommand("/control/faults", "Restore", endpointName: "http", commandName: "restore",
             commandOptions: new HttpCommandOptions

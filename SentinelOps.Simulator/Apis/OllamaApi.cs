@@ -83,6 +83,11 @@ internal static class OllamaApi
                 throw new SimulatedStreamCutException(i);
             }
 
+            if (fault.Mode == FaultMode.Stall && i == fault.AfterChunks && !await FaultResponder.WaitForReleaseAsync(context, fault))
+            {
+                return;
+            }
+
             await WriteLineAsync(context, new
             {
                 model = settings.EffectiveModel,

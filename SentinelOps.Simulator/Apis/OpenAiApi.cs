@@ -97,6 +97,11 @@ internal static class OpenAiApi
                 throw new SimulatedStreamCutException(i);
             }
 
+            if (fault.Mode == FaultMode.Stall && i == fault.AfterChunks && !await FaultResponder.WaitForReleaseAsync(context, fault))
+            {
+                return;
+            }
+
             await stream.WriteAsync(Chunk(id, created, settings.EffectiveModel, i == 0 ? new { role = "assistant", content = reply.Chunks[i] } : new { content = reply.Chunks[i] }, null), context.RequestAborted);
             if (settings.ChunkDelay > TimeSpan.Zero)
             {

@@ -30,6 +30,12 @@ public enum FaultMode
     /// <summary>Streams the first N chunks, then drops the connection; non-streaming requests are answered normally.</summary>
     [JsonStringEnumMemberName("stream_cut")] StreamCut,
 
+    /// <summary>
+    /// Streams the first N chunks, then sends nothing more with the connection left open, until the client gives up or
+    /// the fault is cleared (then the stream finishes); non-streaming requests are answered normally.
+    /// </summary>
+    [JsonStringEnumMemberName("stall")] Stall,
+
     /// <summary>Answers 200 with a body that is not valid JSON.</summary>
     [JsonStringEnumMemberName("malformed_body")] MalformedBody,
 }

@@ -17,7 +17,7 @@ public sealed record FaultRequest
     [JsonPropertyName("retry_after_seconds")]
     public int? RetryAfterSeconds { get; init; }
 
-    /// <summary>Chunks streamed before the cut for <see cref="FaultMode.StreamCut"/> (default 2).</summary>
+    /// <summary>Chunks streamed before the cut for <see cref="FaultMode.StreamCut"/>, or before the silence for <see cref="FaultMode.Stall"/> (default 2).</summary>
     [JsonPropertyName("after_chunks")]
     public int? AfterChunks { get; init; }
 
@@ -35,7 +35,7 @@ public sealed record FaultRequest
         var errors = new Dictionary<string, string[]>();
         if (Mode is null)
         {
-            errors["mode"] = ["Required. One of: healthy, error_500, error_503, rate_limited, latency, hang, connection_reset, stream_cut, malformed_body."];
+            errors["mode"] = ["Required. One of: healthy, error_500, error_503, rate_limited, latency, hang, connection_reset, stream_cut, stall, malformed_body."];
         }
 
         if (Mode == FaultMode.Latency && LatencyMs is null)

@@ -51,8 +51,8 @@ internal static class FaultResponder
         }
     }
 
-    // True when the fault was cleared while the request hung; false when the client gave up.
-    private static async Task<bool> WaitForReleaseAsync(HttpContext context, ActiveFault fault)
+    /// <summary>Holds the exchange until the fault is cleared (true) or the client gives up (false).</summary>
+    public static async Task<bool> WaitForReleaseAsync(HttpContext context, ActiveFault fault)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, fault.Released);
         try

@@ -88,6 +88,40 @@ public sealed class SimulatorFaultTests
     [Theory]
     [InlineData(SimulatorProtocol.OpenAI)]
     [InlineData(SimulatorProtocol.Ollama)]
+    public async Task Stall_DeliversNChunks_ThenNothingWithTheConnectionOpen_UntilTheFaultIsCleared(SimulatorProtocol protocol)
+    {
+        await using var simulator = await SimulatorServer.StartAsync(protocol);
+        await simulator.SetFaultAsync(new { mode = "stall", after_chunks = 3 });
+        using var client = SimulatorProtocolTests.CreateRealClient(simulator);
+        var received = new List<string>();
+
+        await using var stream = client.GetStreamingResponseAsync(Prompt).GetAsyncEnumerator();
+        while (string.Concat(received) != "Simulated answer to: ")
+        {
+            Assert.True(await stream.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+            received.Add(stream.Current.Text);
+        }
+
+        // Silence, with the stream still open: the next chunk does not come while the fault lasts...
+        var next = stream.MoveNextAsync().AsTask();
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.False(next.IsCompleted);
+
+        // ...and the rest of the answer does once it is cleared.
+        await simulator.ClearFaultAsync();
+        Assert.True(await next.WaitAsync(TimeSpan.FromSeconds(10)));
+        received.Add(stream.Current.Text);
+        while (await stream.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)))
+        {
+            received.Add(stream.Current.Text);
+        }
+
+        Assert.Equal("Simulated answer to: one two three four five", string.Concat(received));
+    }
+
+    [Theory]
+    [InlineData(SimulatorProtocol.OpenAI)]
+    [InlineData(SimulatorProtocol.Ollama)]
     public async Task MalformedBody_IsA200ThatTheClientCannotParse(SimulatorProtocol protocol)
     {
         await using var simulator = await SimulatorServer.StartAsync(protocol);

@@ -66,6 +66,13 @@ internal sealed class SimulatorServer : IAsyncDisposable
         (await http.PutAsJsonAsync("control/faults", fault)).EnsureSuccessStatusCode();
     }
 
+    /// <summary>Clears any injected fault (requests a hang or stall holds are released).</summary>
+    public async Task ClearFaultAsync()
+    {
+        using var http = CreateHttpClient();
+        (await http.DeleteAsync("control/faults")).EnsureSuccessStatusCode();
+    }
+
     /// <summary>The request counters.</summary>
     public async Task<SimulatorStats> GetStatsAsync(CancellationToken cancellationToken = default)
     {
