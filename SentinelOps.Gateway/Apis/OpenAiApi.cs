@@ -43,7 +43,7 @@ public static class OpenAiApi
         "list",
         [.. chain.Providers.Select(p => new ModelEntry(p.Options.Model, "model", 0, p.Name))]));
 
-    private static async Task<IResult> CreateChatCompletionAsync(HttpContext context, IChatClient chatClient, IOptions<RequestLimitsOptions> limits)
+    internal static async Task<IResult> CreateChatCompletionAsync(HttpContext context, IChatClient chatClient, IOptions<RequestLimitsOptions> limits)
     {
         ChatCompletionRequest? request;
         var (body, tooLargeOrNotJson) = await JsonRequestBody.ReadAsync(context, limits.Value.MaxBodyBytes);
