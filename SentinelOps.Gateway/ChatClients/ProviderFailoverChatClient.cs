@@ -57,9 +57,9 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        using var deadline = new CancellationTokenSource(_requestTimeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        options = options.WithDeadline(_timeProvider.GetUtcNow() + _requestTimeout);
+        using var request = new CancellationTokenSource(_requestTimeout, _timeProvider);
+        using var callerGaveUp = CancellationSources.CancelWith(cancellationToken, request);
+        RequestDeadline.Enter(_timeProvider.GetUtcNow() + _requestTimeout);
         var failures = new List<ProviderFailure>();
         try
         {
@@ -67,17 +67,17 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
             {
                 try
                 {
-                    var response = await provider.Client.GetResponseAsync(messages, options, linked.Token);
+                    var response = await provider.Client.GetResponseAsync(messages, options, request.Token);
                     (response.AdditionalProperties ??= [])[ProviderRouting.AdditionalPropertiesKey] = Routing(provider, failures);
                     return response;
                 }
-                catch (Exception ex) when (!IsCancellation(ex, linked.Token))
+                catch (Exception ex) when (!IsCancellation(ex, request.Token))
                 {
                     failures.Add(RecordFailureOrThrow(provider, ex));
                 }
             }
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (request.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new RequestDeadlineExceededException(_requestTimeout, failures);
         }
@@ -90,9 +90,9 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        using var deadline = new CancellationTokenSource(_requestTimeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        options = options.WithDeadline(_timeProvider.GetUtcNow() + _requestTimeout);
+        using var request = new CancellationTokenSource(_requestTimeout, _timeProvider);
+        using var callerGaveUp = CancellationSources.CancelWith(cancellationToken, request);
+        RequestDeadline.Enter(_timeProvider.GetUtcNow() + _requestTimeout);
         var failures = new List<ProviderFailure>();
 
         ProviderClient? provider = null;
@@ -102,7 +102,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         {
             foreach (var candidate in Candidates(failures))
             {
-                (stream, opening, var failure) = await OpenStreamAsync(candidate, messages, options, linked.Token);
+                (stream, opening, var failure) = await OpenStreamAsync(candidate, messages, options, request.Token);
                 if (failure is null)
                 {
                     provider = candidate;
@@ -112,7 +112,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
                 failures.Add(failure);
             }
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (request.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new RequestDeadlineExceededException(_requestTimeout, failures);
         }
@@ -123,7 +123,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         }
 
         // Committed: the deadline covered the wait for the first content; the answer itself may take its time.
-        deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+        request.CancelAfter(Timeout.InfiniteTimeSpan);
         try
         {
             (opening[0].AdditionalProperties ??= [])[ProviderRouting.AdditionalPropertiesKey] = Routing(provider, failures);
@@ -132,7 +132,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
                 yield return update;
             }
 
-            while (await MoveNextOrThrowInterruptedAsync(provider, stream, linked.Token))
+            while (await MoveNextOrThrowInterruptedAsync(provider, stream, request.Token))
             {
                 yield return stream.Current;
             }
@@ -167,9 +167,11 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
     // failing without a call. Concurrent requests race for it; the others are answered at once.
     private IEnumerable<ProviderClient> Candidates(List<ProviderFailure> failures)
     {
+        // Indexed loops: a foreach over the IReadOnlyList would allocate an enumerator for every request.
         var attempted = false;
-        foreach (var provider in _providers)
+        for (var i = 0; i < _providers.Count; i++)
         {
+            var provider = _providers[i];
             if (provider.Breaker is { } breaker && !breaker.WouldPermit())
             {
                 failures.Add(Skipped(provider));
@@ -187,8 +189,9 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
 
         ProviderClient? soonest = null;
         DateTimeOffset soonestEnd = default;
-        foreach (var provider in _providers)
+        for (var i = 0; i < _providers.Count; i++)
         {
+            var provider = _providers[i];
             if (provider.Breaker is { CanEndBreakEarly: true, BreakEndsAt: { } endsAt } && (soonest is null || endsAt < soonestEnd))
             {
                 (soonest, soonestEnd) = (provider, endsAt);
@@ -198,10 +201,13 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         if (soonest?.Breaker is { } soonestBreaker && soonestBreaker.EndBreakNow())
         {
             LogPanicTrial(soonest.Name);
-            failures.RemoveAll(f => f.Provider == soonest.Name);
+            ForgetSkip(failures, soonest.Name);
             yield return soonest;
         }
     }
+
+    // Apart from Candidates, so the lambda's closure is allocated only when a panic trial happens, not for every request.
+    private static void ForgetSkip(List<ProviderFailure> failures, string provider) => failures.RemoveAll(f => f.Provider == provider);
 
     // The hot path during an outage: describes the refusing circuit without building an exception.
     private ProviderFailure Skipped(ProviderClient provider)
@@ -214,7 +220,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
     // Opens a provider's stream and reads up to its first content update, so a failure before that point can still
     // fail over. Returns the stream and what it sent so far, or the provider's failure.
     private async Task<(IAsyncEnumerator<ChatResponseUpdate>? Stream, List<ChatResponseUpdate> Opening, ProviderFailure? Failure)> OpenStreamAsync(
-        ProviderClient provider, IEnumerable<ChatMessage> messages, ChatOptions options, CancellationToken cancellationToken)
+        ProviderClient provider, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         var opening = new List<ChatResponseUpdate>();
         IAsyncEnumerator<ChatResponseUpdate>? stream = null;
@@ -254,6 +260,8 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         }
     }
 
+    // Called for every update of a committed stream: a pooled builder, so an update that has to be awaited costs no box.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> MoveNextOrThrowInterruptedAsync(
         ProviderClient provider, IAsyncEnumerator<ChatResponseUpdate> stream, CancellationToken cancellationToken)
     {
