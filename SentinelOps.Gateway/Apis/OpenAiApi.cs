@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.ClientModel.Primitives;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
@@ -154,7 +155,7 @@ public static class OpenAiApi
         await foreach (var update in updates)
         {
             routing.Value ??= ProviderRouting.From(update.AdditionalProperties);
-            if (!includeUsage && update.Contents.Any(c => c is UsageContent))
+            if (!includeUsage && HasUsage(update.Contents))
             {
                 update.Contents = [.. update.Contents.Where(c => c is not UsageContent)];
             }
@@ -163,12 +164,29 @@ public static class OpenAiApi
         }
     }
 
+    // Asked of every update: an indexed loop, no enumerator.
+    private static bool HasUsage(IList<AIContent> contents)
+    {
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is UsageContent)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // One event: framed straight into the response's pooled pipe buffer, then one flush (so each event reaches the
+    // client as it comes).
     private static async Task WriteEventAsync(HttpContext context, BinaryData payload)
     {
-        await context.Response.WriteAsync("data: ", context.RequestAborted);
-        await context.Response.Body.WriteAsync(payload.ToMemory(), context.RequestAborted);
-        await context.Response.WriteAsync("\n\n", context.RequestAborted);
-        await context.Response.Body.FlushAsync(context.RequestAborted);
+        var writer = context.Response.BodyWriter;
+        writer.Write("data: "u8);
+        writer.Write(payload.ToMemory().Span);
+        writer.Write("\n\n"u8);
+        await writer.FlushAsync(context.RequestAborted);
     }
 
     private static async Task WriteDoneAsync(HttpContext context)
