@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.ClientModel.Primitives;
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -108,9 +110,10 @@ public static class OpenAiApi
             context.Response.Headers.CacheControl = "no-cache";
             WriteRoutingHeaders(context, routing.Value);
             var current = enumerator.Current;
+            using var json = new Utf8JsonWriter(context.Response.BodyWriter);
             while (true)
             {
-                await WriteEventAsync(context, ModelReaderWriter.Write(current));
+                await WriteEventAsync(context, json, current);
                 try
                 {
                     if (!await enumerator.MoveNextAsync())
@@ -178,8 +181,20 @@ public static class OpenAiApi
         return false;
     }
 
-    // One event: framed straight into the response's pooled pipe buffer, then one flush (so each event reaches the
-    // client as it comes).
+    // One chunk: serialized straight into the response's pooled pipe buffer (no intermediate copy), framed as an
+    // event, then one flush, so each event reaches the client as it comes.
+    private static ValueTask<FlushResult> WriteEventAsync(HttpContext context, Utf8JsonWriter json, IJsonModel<StreamingChatCompletionUpdate> update)
+    {
+        var writer = context.Response.BodyWriter;
+        writer.Write("data: "u8);
+        update.Write(json, ModelReaderWriterOptions.Json);
+        json.Flush();
+        json.Reset();
+        writer.Write("\n\n"u8);
+        return writer.FlushAsync(context.RequestAborted);
+    }
+
+    // One event: framed straight into the response's pooled pipe buffer, then one flush.
     private static async Task WriteEventAsync(HttpContext context, BinaryData payload)
     {
         var writer = context.Response.BodyWriter;
