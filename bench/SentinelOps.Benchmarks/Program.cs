@@ -8,7 +8,6 @@ using Perfolizer.Metrology;
 
 // Short runs in process: the machine is small and shared, and allocated bytes (the number that matters here) do not
 // depend on how many iterations run. In process, no project is generated and built under the repository's props.
-if (args is ["--layers"]) { await SentinelOps.Benchmarks.LayerProfile.RunAsync(); return; }
 var config = DefaultConfig.Instance
     .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
     .WithSummaryStyle(SummaryStyle.Default.WithSizeUnit(SizeUnit.B))
