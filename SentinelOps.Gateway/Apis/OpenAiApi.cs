@@ -1,6 +1,9 @@
+using System.Buffers;
 using System.ClientModel.Primitives;
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -42,7 +45,7 @@ public static class OpenAiApi
         "list",
         [.. chain.Providers.Select(p => new ModelEntry(p.Options.Model, "model", 0, p.Name))]));
 
-    private static async Task<IResult> CreateChatCompletionAsync(HttpContext context, IChatClient chatClient, IOptions<RequestLimitsOptions> limits)
+    internal static async Task<IResult> CreateChatCompletionAsync(HttpContext context, IChatClient chatClient, IOptions<RequestLimitsOptions> limits)
     {
         ChatCompletionRequest? request;
         var (body, tooLargeOrNotJson) = await JsonRequestBody.ReadAsync(context, limits.Value.MaxBodyBytes);
@@ -106,9 +109,10 @@ public static class OpenAiApi
             context.Response.Headers.CacheControl = "no-cache";
             WriteRoutingHeaders(context, routing.Value);
             var current = enumerator.Current;
+            using var json = new Utf8JsonWriter(context.Response.BodyWriter);
             while (true)
             {
-                await WriteEventAsync(context, ModelReaderWriter.Write(current));
+                await WriteEventAsync(context, json, current);
                 try
                 {
                     if (!await enumerator.MoveNextAsync())
@@ -153,7 +157,7 @@ public static class OpenAiApi
         await foreach (var update in updates)
         {
             routing.Value ??= ProviderRouting.From(update.AdditionalProperties);
-            if (!includeUsage && update.Contents.Any(c => c is UsageContent))
+            if (!includeUsage && HasUsage(update.Contents))
             {
                 update.Contents = [.. update.Contents.Where(c => c is not UsageContent)];
             }
@@ -162,12 +166,41 @@ public static class OpenAiApi
         }
     }
 
+    // Asked of every update: an indexed loop, no enumerator.
+    private static bool HasUsage(IList<AIContent> contents)
+    {
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is UsageContent)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // One chunk: serialized straight into the response's pooled pipe buffer (no intermediate copy), framed as an
+    // event, then one flush, so each event reaches the client as it comes.
+    private static ValueTask<FlushResult> WriteEventAsync(HttpContext context, Utf8JsonWriter json, IJsonModel<StreamingChatCompletionUpdate> update)
+    {
+        var writer = context.Response.BodyWriter;
+        writer.Write("data: "u8);
+        update.Write(json, ModelReaderWriterOptions.Json);
+        json.Flush();
+        json.Reset();
+        writer.Write("\n\n"u8);
+        return writer.FlushAsync(context.RequestAborted);
+    }
+
+    // One event: framed straight into the response's pooled pipe buffer, then one flush.
     private static async Task WriteEventAsync(HttpContext context, BinaryData payload)
     {
-        await context.Response.WriteAsync("data: ", context.RequestAborted);
-        await context.Response.Body.WriteAsync(payload.ToMemory(), context.RequestAborted);
-        await context.Response.WriteAsync("\n\n", context.RequestAborted);
-        await context.Response.Body.FlushAsync(context.RequestAborted);
+        var writer = context.Response.BodyWriter;
+        writer.Write("data: "u8);
+        writer.Write(payload.ToMemory().Span);
+        writer.Write("\n\n"u8);
+        await writer.FlushAsync(context.RequestAborted);
     }
 
     private static async Task WriteDoneAsync(HttpContext context)

@@ -29,10 +29,10 @@ public sealed class AttemptTimeoutChatClient : DelegatingChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         using var timeout = new CancellationTokenSource(_options.Attempt, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var callerGaveUp = CancellationSources.CancelWith(cancellationToken, timeout);
         try
         {
-            return await base.GetResponseAsync(messages, options, linked.Token);
+            return await base.GetResponseAsync(messages, options, timeout.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -47,8 +47,8 @@ public sealed class AttemptTimeoutChatClient : DelegatingChatClient
         // A first token may not take longer than a whole answer may.
         var limit = _options.Attempt < _options.TimeToFirstToken ? _options.Attempt : _options.TimeToFirstToken;
         using var timeout = new CancellationTokenSource(limit, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var enumerator = base.GetStreamingResponseAsync(messages, options, linked.Token).GetAsyncEnumerator(linked.Token);
+        using var callerGaveUp = CancellationSources.CancelWith(cancellationToken, timeout);
+        var enumerator = base.GetStreamingResponseAsync(messages, options, timeout.Token).GetAsyncEnumerator(timeout.Token);
         var waitingForFirstToken = true;
         try
         {
@@ -81,4 +81,5 @@ public sealed class AttemptTimeoutChatClient : DelegatingChatClient
             await enumerator.DisposeAsync();
         }
     }
+
 }

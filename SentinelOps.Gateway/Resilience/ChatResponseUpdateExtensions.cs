@@ -11,9 +11,11 @@ internal static class ChatResponseUpdateExtensions
     /// </summary>
     public static bool HasContent(this ChatResponseUpdate update)
     {
-        foreach (var content in update.Contents)
+        // Indexed: a foreach over the IList would allocate an enumerator for every update, at every layer that asks.
+        var contents = update.Contents;
+        for (var i = 0; i < contents.Count; i++)
         {
-            if (content is not UsageContent and not TextContent { Text.Length: 0 })
+            if (contents[i] is not UsageContent and not TextContent { Text.Length: 0 })
             {
                 return true;
             }

@@ -16,7 +16,6 @@ namespace SentinelOps.Gateway.Resilience;
 public sealed class RetryChatClient : DelegatingChatClient
 {
     private static readonly ResiliencePropertyKey<TimeSpan> NextDelayKey = new("sentinel.retry.delay");
-    private static readonly ResiliencePropertyKey<DateTimeOffset?> DeadlineKey = new("sentinel.retry.deadline");
 
     private readonly RetryOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -52,7 +51,7 @@ public sealed class RetryChatClient : DelegatingChatClient
     public override async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var context = RentContext(options, cancellationToken);
+        var context = RentContext(cancellationToken);
         try
         {
             return await _pipeline.ExecuteAsync(
@@ -72,7 +71,7 @@ public sealed class RetryChatClient : DelegatingChatClient
     {
         // Only opening the stream and waiting for its first update are retried; once an update has been handed on,
         // a failure belongs to the caller.
-        var context = RentContext(options, cancellationToken);
+        var context = RentContext(cancellationToken);
         IAsyncEnumerator<ChatResponseUpdate> enumerator;
         bool hasFirst;
         try
@@ -126,12 +125,7 @@ public sealed class RetryChatClient : DelegatingChatClient
         return TimeSpan.FromTicks((long)(ceiling * _random()));
     }
 
-    private ResilienceContext RentContext(ChatOptions? options, CancellationToken cancellationToken)
-    {
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(DeadlineKey, options.GetDeadline());
-        return context;
-    }
+    private static ResilienceContext RentContext(CancellationToken cancellationToken) => ResilienceContextPool.Shared.Get(cancellationToken);
 
     private bool ShouldRetry(Exception? exception, int attemptNumber, ResilienceContext context)
     {
@@ -149,7 +143,8 @@ public sealed class RetryChatClient : DelegatingChatClient
             return false;
         }
 
-        if (context.Properties.GetValue(DeadlineKey, null) is { } deadline && now + delay >= deadline)
+        // Polly decides on the request's own flow, so the deadline is the one the request entered.
+        if (RequestDeadline.Current is { } deadline && now + delay >= deadline)
         {
             return false;
         }

@@ -20,6 +20,9 @@ namespace SentinelOps.Gateway.Resilience;
 /// </remarks>
 public sealed class StreamedResponseChatClient : DelegatingChatClient
 {
+    // A short answer's updates (role, a few text chunks, finish reason, usage) fit without the list growing.
+    private const int ExpectedUpdates = 8;
+
     private readonly AttemptTimeoutOptions _options;
     private readonly TimeProvider _timeProvider;
 
@@ -41,12 +44,12 @@ public sealed class StreamedResponseChatClient : DelegatingChatClient
         // limit below decides, inside the circuit breaker, so a hang always counts against the provider.
         var started = _timeProvider.GetTimestamp();
         using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var updates = new List<ChatResponseUpdate>();
+        using var callerGaveUp = CancellationSources.CancelWith(cancellationToken, timeout);
+        var updates = new List<ChatResponseUpdate>(ExpectedUpdates);
         try
         {
             var armed = false;
-            await foreach (var update in base.GetStreamingResponseAsync(messages, options, linked.Token).WithCancellation(linked.Token))
+            await foreach (var update in base.GetStreamingResponseAsync(messages, options, timeout.Token).WithCancellation(timeout.Token))
             {
                 if (!armed && update.HasContent())
                 {

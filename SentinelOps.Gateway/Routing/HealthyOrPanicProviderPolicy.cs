@@ -31,9 +31,11 @@ public sealed partial class HealthyOrPanicProviderPolicy
     /// <summary>The providers to try, in order; each one skipped for its circuit is added to <paramref name="failures"/>.</summary>
     public IEnumerable<ProviderClient> Candidates(List<ProviderFailure> failures)
     {
+        // Indexed loops: a foreach over the IReadOnlyList would allocate an enumerator for every request.
         var attempted = false;
-        foreach (var provider in _providers)
+        for (var i = 0; i < _providers.Count; i++)
         {
+            var provider = _providers[i];
             if (!provider.Breaker.WouldPermit())
             {
                 failures.Add(Skipped(provider));
@@ -50,9 +52,12 @@ public sealed partial class HealthyOrPanicProviderPolicy
         }
 
         LogPanicTrial(soonest.Name);
-        failures.RemoveAll(f => f.Provider == soonest.Name);
+        ForgetSkip(failures, soonest.Name);
         yield return soonest;
     }
+
+    // Apart from Candidates, so the lambda's closure is allocated only when an early trial happens, not for every request.
+    private static void ForgetSkip(List<ProviderFailure> failures, string provider) => failures.RemoveAll(f => f.Provider == provider);
 
     /// <summary>When a retry can succeed: the soonest any circuit expects to let a call through again.</summary>
     public TimeSpan? RetryAfter()

@@ -63,9 +63,9 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        using var deadline = new CancellationTokenSource(_requestTimeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        options = options.WithDeadline(_timeProvider.GetUtcNow() + _requestTimeout);
+        using var request = new CancellationTokenSource(_requestTimeout, _timeProvider);
+        using var callerGaveUp = CancellationSources.CancelWith(cancellationToken, request);
+        RequestDeadline.Enter(_timeProvider.GetUtcNow() + _requestTimeout);
         var failures = new List<ProviderFailure>();
         try
         {
@@ -73,17 +73,17 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
             {
                 try
                 {
-                    var response = await provider.Client.GetResponseAsync(messages, options, linked.Token);
+                    var response = await provider.Client.GetResponseAsync(messages, options, request.Token);
                     (response.AdditionalProperties ??= [])[ProviderRouting.AdditionalPropertiesKey] = Routing(provider, failures);
                     return response;
                 }
-                catch (Exception ex) when (!IsCancellation(ex, linked.Token))
+                catch (Exception ex) when (!IsCancellation(ex, request.Token))
                 {
                     failures.Add(RecordFailureOrThrow(provider, ex));
                 }
             }
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (request.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new RequestDeadlineExceededException(_requestTimeout, failures);
         }
@@ -96,9 +96,9 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        using var deadline = new CancellationTokenSource(_requestTimeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        options = options.WithDeadline(_timeProvider.GetUtcNow() + _requestTimeout);
+        using var request = new CancellationTokenSource(_requestTimeout, _timeProvider);
+        using var callerGaveUp = CancellationSources.CancelWith(cancellationToken, request);
+        RequestDeadline.Enter(_timeProvider.GetUtcNow() + _requestTimeout);
         var failures = new List<ProviderFailure>();
 
         ProviderClient? provider = null;
@@ -108,7 +108,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         {
             foreach (var candidate in _candidates.Candidates(failures))
             {
-                (stream, opening, var failure) = await OpenStreamAsync(candidate, messages, options, linked.Token);
+                (stream, opening, var failure) = await OpenStreamAsync(candidate, messages, options, request.Token);
                 if (failure is null)
                 {
                     provider = candidate;
@@ -118,7 +118,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
                 failures.Add(failure);
             }
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (request.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new RequestDeadlineExceededException(_requestTimeout, failures);
         }
@@ -129,7 +129,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         }
 
         // Committed: the deadline covered the wait for the first content; the answer itself may take its time.
-        deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+        request.CancelAfter(Timeout.InfiniteTimeSpan);
         try
         {
             (opening[0].AdditionalProperties ??= [])[ProviderRouting.AdditionalPropertiesKey] = Routing(provider, failures);
@@ -138,7 +138,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
                 yield return update;
             }
 
-            while (await MoveNextOrThrowInterruptedAsync(provider, stream, linked.Token))
+            while (await MoveNextOrThrowInterruptedAsync(provider, stream, request.Token))
             {
                 yield return stream.Current;
             }
@@ -171,7 +171,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
     // Opens a provider's stream and reads up to its first content update, so a failure before that point can still
     // fail over. Returns the stream and what it sent so far, or the provider's failure.
     private async Task<(IAsyncEnumerator<ChatResponseUpdate>? Stream, List<ChatResponseUpdate> Opening, ProviderFailure? Failure)> OpenStreamAsync(
-        ProviderClient provider, IEnumerable<ChatMessage> messages, ChatOptions options, CancellationToken cancellationToken)
+        ProviderClient provider, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         var opening = new List<ChatResponseUpdate>();
         IAsyncEnumerator<ChatResponseUpdate>? stream = null;
@@ -211,6 +211,8 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         }
     }
 
+    // Called for every update of a committed stream: a pooled builder, so an update that has to be awaited costs no box.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> MoveNextOrThrowInterruptedAsync(
         ProviderClient provider, IAsyncEnumerator<ChatResponseUpdate> stream, CancellationToken cancellationToken)
     {

@@ -94,9 +94,9 @@ public sealed class RetryChatClientTests
     {
         var inner = TestChatClient.Throwing(new HttpRequestException("busy", null, HttpStatusCode.BadGateway));
         var client = new RetryChatClient(inner, _options, _time, () => 0.99);
-        var options = new ChatOptions().WithDeadline(_time.GetUtcNow() + TimeSpan.FromMilliseconds(150));
+        RequestDeadline.Enter(_time.GetUtcNow() + TimeSpan.FromMilliseconds(150));
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => FakeTime.RunAsync(_time, client.GetResponseAsync(Prompt, options), Step));
+        await Assert.ThrowsAsync<HttpRequestException>(() => FakeTime.RunAsync(_time, client.GetResponseAsync(Prompt), Step));
 
         Assert.Equal(1, inner.Calls);
     }

@@ -323,15 +323,17 @@ public sealed class ProviderFailoverChatClientTests
     }
 
     [Fact]
-    public async Task TheDeadline_TravelsDownThePipeline_InTheOptions()
+    public async Task TheDeadline_TravelsDownThePipeline_OnTheRequestFlow()
     {
         var time = new FakeTimeProvider();
         DateTimeOffset? seen = null;
+        ChatOptions? seenOptions = null;
         var inner = new TestChatClient
         {
             GetResponseAsyncCallback = (_, options, _) =>
             {
-                seen = options.GetDeadline();
+                seen = RequestDeadline.Current;
+                seenOptions = options;
                 return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")));
             },
         };
@@ -341,7 +343,35 @@ public sealed class ProviderFailoverChatClientTests
         await client.GetResponseAsync(Prompt, callerOptions);
 
         Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(42), seen);
-        Assert.Null(callerOptions.GetDeadline());
+        Assert.Same(callerOptions, seenOptions);
+        Assert.Null(callerOptions.AdditionalProperties);
+        Assert.Equal(0.5f, callerOptions.Temperature);
+        Assert.Null(RequestDeadline.Current);
+    }
+
+    [Fact]
+    public async Task Streaming_TheDeadline_TravelsDownThePipeline_OnTheRequestFlow()
+    {
+        var time = new FakeTimeProvider();
+        DateTimeOffset? seen = null;
+        var inner = new TestChatClient
+        {
+            GetStreamingResponseAsyncCallback = (_, _, _) =>
+            {
+                seen = RequestDeadline.Current;
+                return TestChatClient.Updates(["ok"]);
+            },
+        };
+        var callerOptions = new ChatOptions();
+        var client = new ProviderFailoverChatClient([Unguarded("a", inner)], TimeSpan.FromSeconds(42), time);
+
+        await foreach (var _ in client.GetStreamingResponseAsync(Prompt, callerOptions))
+        {
+        }
+
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromSeconds(42), seen);
+        Assert.Null(callerOptions.AdditionalProperties);
+        Assert.Null(RequestDeadline.Current);
     }
 
     [Fact]
