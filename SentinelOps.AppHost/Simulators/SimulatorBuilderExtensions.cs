@@ -21,39 +21,14 @@ internal static class SimulatorBuilderExtensions
 
     /// <summary>Dashboard buttons: simulate an outage, slow the provider down, stall or cut its streams, restore it.</summary>
     private static IResourceBuilder<ProjectResource> WithFaultCommands(this IResourceBuilder<ProjectResource> simulator) => simulator
-        .WithHttpCommand("/control/faults", "Simulate outage", endpointName: "http", commandName: "simulate-outage",
-            commandOptions: new HttpCommandOptions
-            {
-                Method = HttpMethod.Put,
-                Description = "Answer every request with 503 until restored",
-                IconName = "PlugDisconnected",
-                IsHighlighted = true,
-                PrepareRequest = context => SetFault(context, new { mode = "error_503" }),
-            })
-        .WithHttpCommand("/control/faults", "Slow down", endpointName: "http", commandName: "slow-down",
-            commandOptions: new HttpCommandOptions
-            {
-                Method = HttpMethod.Put,
-                Description = "Add 5 s of latency to every request until restored",
-                IconName = "Timer",
-                PrepareRequest = context => SetFault(context, new { mode = "latency", latency_ms = 5000 }),
-            })
-        .WithHttpCommand("/control/faults", "Stall streams", endpointName: "http", commandName: "stall-streams",
-            commandOptions: new HttpCommandOptions
-            {
-                Method = HttpMethod.Put,
-                Description = "Send 2 chunks of every stream, then nothing with the connection open, until restored",
-                IconName = "PauseCircle",
-                PrepareRequest = context => SetFault(context, new { mode = "stall", after_chunks = 2 }),
-            })
-        .WithHttpCommand("/control/faults", "Cut streams", endpointName: "http", commandName: "cut-streams",
-            commandOptions: new HttpCommandOptions
-            {
-                Method = HttpMethod.Put,
-                Description = "Send 2 chunks of every stream, then drop the connection, until restored",
-                IconName = "ScissorsCut",
-                PrepareRequest = context => SetFault(context, new { mode = "stream_cut", after_chunks = 2 }),
-            })
+        .WithFaultCommand("simulate-outage", "Simulate outage", "Answer every request with 503 until restored", "PlugDisconnected",
+            new { mode = "error_503" }, highlighted: true)
+        .WithFaultCommand("slow-down", "Slow down", "Add 5 s of latency to every request until restored", "Timer",
+            new { mode = "latency", latency_ms = 5000 })
+        .WithFaultCommand("stall-streams", "Stall streams", "Send 2 chunks of every stream, then nothing with the connection open, until restored", "PauseCircle",
+            new { mode = "stall", after_chunks = 2 })
+        .WithFaultCommand("cut-streams", "Cut streams", "Send 2 chunks of every stream, then drop the connection, until restored", "ScissorsCut",
+            new { mode = "stream_cut", after_chunks = 2 })
         .WithHttpCommand("/control/faults", "Restore", endpointName: "http", commandName: "restore",
             commandOptions: new HttpCommandOptions
             {
@@ -61,6 +36,19 @@ internal static class SimulatorBuilderExtensions
                 Description = "Clear any injected fault",
                 IconName = "PlugConnected",
                 IsHighlighted = true,
+            });
+
+    // One button that PUTs fault to the simulator's control API.
+    private static IResourceBuilder<ProjectResource> WithFaultCommand(
+        this IResourceBuilder<ProjectResource> simulator, string name, string displayName, string description, string icon, object fault, bool highlighted = false) =>
+        simulator.WithHttpCommand("/control/faults", displayName, endpointName: "http", commandName: name,
+            commandOptions: new HttpCommandOptions
+            {
+                Method = HttpMethod.Put,
+                Description = description,
+                IconName = icon,
+                IsHighlighted = highlighted,
+                PrepareRequest = context => SetFault(context, fault),
             });
 
     private static Task SetFault(HttpCommandRequestContext context, object fault)

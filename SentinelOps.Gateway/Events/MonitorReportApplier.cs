@@ -105,7 +105,7 @@ internal sealed partial class MonitorReportApplier(
                     {
                         if (incident.Type == IncidentType.ProviderDown)
                         {
-                            Isolate(breaker, "monitor reported provider_down");
+                            Isolate(breaker, "monitor reported provider_down", incident.Timestamp);
                         }
                         else
                         {
@@ -159,7 +159,7 @@ internal sealed partial class MonitorReportApplier(
 
         if (report.Status == ProviderHealth.Down)
         {
-            Isolate(breaker, "monitor reports the provider down");
+            Isolate(breaker, "monitor reports the provider down", report.CheckedAt);
         }
         else
         {
@@ -182,8 +182,8 @@ internal sealed partial class MonitorReportApplier(
     }
 
     // The monitor looks again at its next probe: that is when a refused caller may usefully retry.
-    private void Isolate(CircuitBreaker breaker, string reason) =>
-        health.MonitorFoundDown(breaker.Provider, reason, services.GetService<IOptions<ProviderHealthOptions>>()?.Value.HealthCheckInterval);
+    private void Isolate(CircuitBreaker breaker, string reason, DateTimeOffset takenAt) =>
+        health.MonitorFoundDown(breaker.Provider, reason, services.GetService<IOptions<ProviderHealthOptions>>()?.Value.HealthCheckInterval, takenAt);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ignoring a report on {Provider} taken at {TakenAt}: one taken at {LastApplied} is already applied")]
     private partial void LogOutdated(string provider, DateTimeOffset takenAt, DateTimeOffset lastApplied);

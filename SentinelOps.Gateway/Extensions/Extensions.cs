@@ -50,6 +50,7 @@ internal static class Extensions
         builder.Services.AddSingleton<ProviderChain>();
         builder.Services.AddSingleton(services => new ProviderHealthUpdater(
             services.GetRequiredService<ProviderChain>().Providers.Select(p => p.Breaker),
+            services.GetRequiredService<TimeProvider>(),
             services.GetService<ILogger<ProviderHealthUpdater>>()));
         builder.AddGatewayEvents();
         builder.Services.AddGatewayChatClient();

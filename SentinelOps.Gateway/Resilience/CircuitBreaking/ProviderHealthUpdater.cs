@@ -11,25 +11,31 @@ namespace SentinelOps.Gateway.Resilience.CircuitBreaking;
 public sealed partial class ProviderHealthUpdater
 {
     private readonly Dictionary<string, CircuitBreaker> _breakers;
+    private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
+
+    // When an operator last reset the circuits: a monitor finding taken before it is older news than the reset.
+    private DateTimeOffset _resetAt = DateTimeOffset.MinValue;
 
     // Providers isolated because the monitor said so; only these does the monitor's "up" close.
     private readonly HashSet<string> _isolatedByMonitor = new(StringComparer.Ordinal);
 
     /// <summary>Creates the updater over every provider's circuit.</summary>
-    public ProviderHealthUpdater(IEnumerable<CircuitBreaker> breakers, ILogger<ProviderHealthUpdater>? logger = null)
+    public ProviderHealthUpdater(IEnumerable<CircuitBreaker> breakers, TimeProvider? timeProvider = null, ILogger<ProviderHealthUpdater>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(breakers);
         _breakers = breakers.ToDictionary(b => b.Provider, StringComparer.Ordinal);
+        _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     }
 
     /// <summary>
     /// The monitor found <paramref name="provider"/> down: its circuit is isolated until the monitor finds it up, and
-    /// calls still waiting for its first token give up. <paramref name="reviewAfter"/> is when the monitor looks again.
+    /// calls still waiting for its first token give up. <paramref name="reviewAfter"/> is when the monitor looks again;
+    /// a finding <paramref name="takenAt"/> before an operator's last reset is ignored.
     /// </summary>
-    public void MonitorFoundDown(string provider, string reason, TimeSpan? reviewAfter)
+    public void MonitorFoundDown(string provider, string reason, TimeSpan? reviewAfter, DateTimeOffset takenAt)
     {
         if (!_breakers.TryGetValue(provider, out var breaker) || breaker.State == CircuitState.Isolated)
         {
@@ -38,6 +44,11 @@ public sealed partial class ProviderHealthUpdater
 
         lock (_gate)
         {
+            if (takenAt < _resetAt)
+            {
+                return;
+            }
+
             _isolatedByMonitor.Add(provider);
         }
 
@@ -73,6 +84,7 @@ public sealed partial class ProviderHealthUpdater
         lock (_gate)
         {
             _isolatedByMonitor.Clear();
+            _resetAt = _timeProvider.GetUtcNow();
         }
 
         var states = new Dictionary<string, (CircuitState, CircuitState)>(StringComparer.Ordinal);

@@ -7,30 +7,15 @@ using SentinelOps.Tests.TestDoubles;
 namespace SentinelOps.Tests.Gateway.Apis;
 
 /// <summary><c>WS /ws/system-events</c>'s answers before the upgrade, through real HTTP.</summary>
-public sealed class SystemEventsApiTests : IAsyncLifetime
+public sealed class SystemEventsApiTests : TwoSimulatorsTest
 {
-    private SimulatorServer _primary = null!;
-    private SimulatorServer _fallback = null!;
-
-    public async Task InitializeAsync()
-    {
-        _primary = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
-        _fallback = await SimulatorServer.StartAsync(SimulatorProtocol.Ollama);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _primary.DisposeAsync();
-        await _fallback.DisposeAsync();
-    }
-
     [Theory]
     [InlineData("99999999999999999999-0")] // 20 digits, over 2^64 - 1: Redis would refuse the range after the upgrade
     [InlineData("0-18446744073709551616")]
     [InlineData("abc")]
     public async Task ALastEventIdRedisCannotRead_Gets400NamingIt_BeforeTheUpgrade(string lastEventId)
     {
-        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback);
+        await using var gateway = await GatewayServer.StartAsync(Primary, Fallback);
         using var http = gateway.CreateClient();
 
         using var response = await http.SendAsync(Upgrade("/ws/system-events?last_event_id=" + lastEventId));

@@ -14,24 +14,9 @@ using SentinelOps.Tests.TestDoubles;
 namespace SentinelOps.Tests.Gateway.Security;
 
 /// <summary>Client keys, scopes, rate limits, open mode, security headers and WebSocket access, through real HTTP.</summary>
-public sealed class ClientAuthenticationTests : IAsyncLifetime
+public sealed class ClientAuthenticationTests : TwoSimulatorsTest
 {
     private static readonly object Hello = new { messages = new[] { new { role = "user", content = "hello" } } };
-
-    private SimulatorServer _primary = null!;
-    private SimulatorServer _fallback = null!;
-
-    public async Task InitializeAsync()
-    {
-        _primary = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
-        _fallback = await SimulatorServer.StartAsync(SimulatorProtocol.Ollama);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _primary.DisposeAsync();
-        await _fallback.DisposeAsync();
-    }
 
     [Fact]
     public async Task AKeyOverItsLimit_Gets429WithRetryAfter_WhileAnotherKeySeesNoRejection()
@@ -39,7 +24,7 @@ public sealed class ClientAuthenticationTests : IAsyncLifetime
         var settings = SecurityTestKeys.Settings();
         settings["Gateway:RateLimit:PermitLimit"] = "5";
         settings["Gateway:RateLimit:Window"] = "01:00:00";
-        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback, settings);
+        await using var gateway = await GatewayServer.StartAsync(Primary, Fallback, settings);
         using var noisy = gateway.CreateClient(SecurityTestKeys.Chat);
         using var quiet = gateway.CreateClient(SecurityTestKeys.Other);
 
@@ -65,7 +50,7 @@ public sealed class ClientAuthenticationTests : IAsyncLifetime
 
         Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.OK, 5), .. Enumerable.Repeat(HttpStatusCode.TooManyRequests, 3)], noisyStatuses);
         Assert.All(quietStatuses, status => Assert.Equal(HttpStatusCode.OK, status));
-        Assert.Equal(10, (await _primary.GetStatsAsync()).ChatRequests);
+        Assert.Equal(10, (await Primary.GetStatsAsync()).ChatRequests);
     }
 
     [Fact]
@@ -73,16 +58,16 @@ public sealed class ClientAuthenticationTests : IAsyncLifetime
     {
         var settings = SecurityTestKeys.Settings();
         settings["Gateway:RateLimit:ConcurrencyLimit"] = "1";
-        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback, settings);
+        await using var gateway = await GatewayServer.StartAsync(Primary, Fallback, settings);
         using var noisy = gateway.CreateClient(SecurityTestKeys.Chat);
         using var quiet = gateway.CreateClient(SecurityTestKeys.Other);
-        await _primary.SetFaultAsync(new { mode = "hang", requests = 1 });
+        await Primary.SetFaultAsync(new { mode = "hang", requests = 1 });
 
         var hanging = noisy.PostAsJsonAsync("/api/chat", Hello);
-        await WaitUntilAsync(async () => (await _primary.GetStatsAsync()).ChatRequests == 1);
+        await WaitUntilAsync(async () => (await Primary.GetStatsAsync()).ChatRequests == 1);
         using var second = await noisy.PostAsJsonAsync("/api/chat", Hello);
         using var other = await quiet.PostAsJsonAsync("/api/chat", Hello);
-        await _primary.SetFaultAsync(new { mode = "healthy" });
+        await Primary.SetFaultAsync(new { mode = "healthy" });
         using var first = await hanging;
 
         Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
@@ -94,7 +79,7 @@ public sealed class ClientAuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task KeysAreAccepted_AsBearerOrApiKeyHeader_AndHealthStaysOpen()
     {
-        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback, SecurityTestKeys.Settings());
+        await using var gateway = await GatewayServer.StartAsync(Primary, Fallback, SecurityTestKeys.Settings());
         using var http = gateway.CreateClient();
 
         using var bearer = new HttpRequestMessage(HttpMethod.Post, "/api/chat") { Content = JsonContent.Create(Hello) };
@@ -118,7 +103,7 @@ public sealed class ClientAuthenticationTests : IAsyncLifetime
     public async Task WithNoKeys_InDevelopment_TheGatewayRunsOpen_AndSaysSo()
     {
         var logs = new ListLoggerProvider();
-        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback, configure: builder => builder.Logging.AddProvider(logs));
+        await using var gateway = await GatewayServer.StartAsync(Primary, Fallback, configure: builder => builder.Logging.AddProvider(logs));
         using var http = gateway.CreateClient();
 
         using var response = await http.PostAsJsonAsync("/api/chat", Hello);
@@ -134,7 +119,7 @@ public sealed class ClientAuthenticationTests : IAsyncLifetime
     public async Task WithNoKeys_InProduction_TheGatewayRefusesToStart(string? appEnv)
     {
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() =>
-            GatewayServer.StartAsync(_primary, _fallback, new Dictionary<string, string?> { ["APP_ENV"] = appEnv }));
+            GatewayServer.StartAsync(Primary, Fallback, new Dictionary<string, string?> { ["APP_ENV"] = appEnv }));
 
         Assert.Contains("APP_ENV", ex.Message);
         Assert.Contains("Gateway:Auth:Keys", ex.Message);
@@ -145,7 +130,7 @@ public sealed class ClientAuthenticationTests : IAsyncLifetime
     {
         var settings = SecurityTestKeys.Settings();
         settings["APP_ENV"] = "production";
-        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback, settings);
+        await using var gateway = await GatewayServer.StartAsync(Primary, Fallback, settings);
         using var http = gateway.CreateClient(SecurityTestKeys.Chat);
 
         Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/api/chat", Hello)).StatusCode);
@@ -160,7 +145,7 @@ public sealed class ClientAuthenticationTests : IAsyncLifetime
         var settings = SecurityTestKeys.Settings();
         settings[key] = value;
 
-        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayServer.StartAsync(_primary, _fallback, settings));
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayServer.StartAsync(Primary, Fallback, settings));
 
         Assert.Contains(named, ex.Message);
     }
@@ -168,7 +153,7 @@ public sealed class ClientAuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task EveryResponse_CarriesSecurityHeadersAndARequestId_HonouringASaneOne()
     {
-        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback, SecurityTestKeys.Settings());
+        await using var gateway = await GatewayServer.StartAsync(Primary, Fallback, SecurityTestKeys.Settings());
         using var http = gateway.CreateClient();
 
         foreach (var path in new[] { "/health", "/api/providers/status", "/no-such-page" })
@@ -192,7 +177,7 @@ public sealed class ClientAuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task AnEndpointThatThrows_Gets500_StillCarryingTheSecurityHeadersAndTheRequestId()
     {
-        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback, SecurityTestKeys.Settings(), map: app =>
+        await using var gateway = await GatewayServer.StartAsync(Primary, Fallback, SecurityTestKeys.Settings(), map: app =>
             app.MapGet("/test/throws", string () => throw new InvalidOperationException("boom")).AllowAnonymous());
         using var http = gateway.CreateClient();
 
@@ -220,7 +205,7 @@ public sealed class ClientAuthenticationTests : IAsyncLifetime
     {
         var settings = SecurityTestKeys.Settings();
         settings["Gateway:WebSocket:AllowedOrigins:0"] = "https://ops.example.com";
-        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback, settings, map: app =>
+        await using var gateway = await GatewayServer.StartAsync(Primary, Fallback, settings, map: app =>
         {
             app.UseWebSockets();
             app.Map("/test/ws", async context =>

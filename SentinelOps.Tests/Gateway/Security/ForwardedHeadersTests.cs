@@ -10,24 +10,9 @@ namespace SentinelOps.Tests.Gateway.Security;
 /// The gateway behind a TLS-terminating proxy: its <c>X-Forwarded-*</c> headers count only from a known proxy
 /// (<c>Gateway:ForwardedHeaders</c>), as the WebSocket origin check shows. The tests connect from 127.0.0.1.
 /// </summary>
-public sealed class ForwardedHeadersTests : IAsyncLifetime
+public sealed class ForwardedHeadersTests : TwoSimulatorsTest
 {
     private const string PublicOrigin = "https://gw.example";
-
-    private SimulatorServer _primary = null!;
-    private SimulatorServer _fallback = null!;
-
-    public async Task InitializeAsync()
-    {
-        _primary = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
-        _fallback = await SimulatorServer.StartAsync(SimulatorProtocol.Ollama);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _primary.DisposeAsync();
-        await _fallback.DisposeAsync();
-    }
 
     [Theory]
     [InlineData("Gateway:ForwardedHeaders:KnownProxies:0", "127.0.0.1", HttpStatusCode.SwitchingProtocols)]
@@ -43,7 +28,7 @@ public sealed class ForwardedHeadersTests : IAsyncLifetime
             settings[key] = value;
         }
 
-        await using var gateway = await GatewayServer.StartAsync(_primary, _fallback, settings);
+        await using var gateway = await GatewayServer.StartAsync(Primary, Fallback, settings);
         var events = new UriBuilder(gateway.BaseAddress) { Scheme = "ws", Path = "/ws/system-events" }.Uri;
 
         // What a proxy answering https://gw.example sends on for a page it served.
@@ -79,7 +64,7 @@ public sealed class ForwardedHeadersTests : IAsyncLifetime
         settings["Gateway:ForwardedHeaders:KnownNetworks:0"] = "10.0.0.0/8";
         settings[key] = value;
 
-        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayServer.StartAsync(_primary, _fallback, settings));
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => GatewayServer.StartAsync(Primary, Fallback, settings));
 
         Assert.Contains(key, ex.Message);
     }

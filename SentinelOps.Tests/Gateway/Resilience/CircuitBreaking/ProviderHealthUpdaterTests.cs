@@ -16,13 +16,13 @@ public sealed class ProviderHealthUpdaterTests
         var options = new CircuitBreakerOptions { FailureThreshold = 1, BreakDuration = TimeSpan.FromSeconds(30) };
         _primary = new CircuitBreaker("primary", options, _time);
         _fallback = new CircuitBreaker("fallback", options, _time);
-        _health = new ProviderHealthUpdater([_primary, _fallback]);
+        _health = new ProviderHealthUpdater([_primary, _fallback], _time);
     }
 
     [Fact]
     public void TheMonitorFindingAProviderDown_IsolatesIt_AndFindingItUp_ClosesIt()
     {
-        _health.MonitorFoundDown("primary", "probe failed", reviewAfter: TimeSpan.FromSeconds(15));
+        _health.MonitorFoundDown("primary", "probe failed", reviewAfter: TimeSpan.FromSeconds(15), _time.GetUtcNow());
         Assert.Equal(CircuitState.Isolated, _primary.State);
         Assert.Equal(TimeSpan.FromSeconds(15), _primary.RetryAfterHint);
         Assert.Equal(CircuitState.Closed, _fallback.State);
@@ -49,7 +49,7 @@ public sealed class ProviderHealthUpdaterTests
     [Fact]
     public void AnOperatorsReset_ClosesEveryCircuit_AndForgetsWhatTheMonitorIsolated()
     {
-        _health.MonitorFoundDown("primary", "probe failed", reviewAfter: null);
+        _health.MonitorFoundDown("primary", "probe failed", reviewAfter: null, _time.GetUtcNow());
         Assert.True(_fallback.TryEnter(out var permit));
         _fallback.RecordFailure(permit);
 
@@ -63,6 +63,23 @@ public sealed class ProviderHealthUpdaterTests
         _primary.RecordFailure(permit);
         _health.MonitorFoundUp("primary", "probe succeeded");
         Assert.Equal(CircuitState.Open, _primary.State);
+    }
+
+    [Fact]
+    public void AFindingTakenBeforeAnOperatorsReset_DoesNotUndoIt()
+    {
+        var probedAt = _time.GetUtcNow();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        _health.ResetAll("reset by an operator");
+
+        // The monitor's probe of the outage the operator has since mended arrives late.
+        _health.MonitorFoundDown("primary", "probe failed", reviewAfter: null, probedAt);
+        Assert.Equal(CircuitState.Closed, _primary.State);
+
+        // A finding taken after the reset counts.
+        _time.Advance(TimeSpan.FromSeconds(1));
+        _health.MonitorFoundDown("primary", "probe failed", reviewAfter: null, _time.GetUtcNow());
+        Assert.Equal(CircuitState.Isolated, _primary.State);
     }
 
     [Fact]
@@ -84,7 +101,7 @@ public sealed class ProviderHealthUpdaterTests
     [Fact]
     public void UnknownProviders_AreIgnored()
     {
-        _health.MonitorFoundDown("nobody", "probe failed", reviewAfter: null);
+        _health.MonitorFoundDown("nobody", "probe failed", reviewAfter: null, _time.GetUtcNow());
         _health.MonitorFoundUp("nobody", "probe succeeded", recovered: true);
 
         Assert.Equal(CircuitState.Closed, _primary.State);
