@@ -11,12 +11,13 @@ primary=127.0.0.1:9101 fallback=127.0.0.1:9102 gateway=127.0.0.1:9100
 build
 start_simulator primary OpenAI sim-gpt-4o-mini $primary
 start_simulator fallback Ollama llama3.2:1b $fallback
-start_gateway $gateway Gateway__CircuitBreaker__BreakDuration=00:00:05 Gateway__Timeouts__Attempt=00:00:01 \
+start_gateway $gateway Gateway__CircuitBreaker__BreakDuration=00:00:05 Gateway__Timeouts__Attempt=00:00:01 Gateway__Cache__Enabled=true \
   Providers__0__Name=primary Providers__0__Kind=OpenAI Providers__0__Endpoint="http://$primary/v1" Providers__0__Model=sim-gpt-4o-mini \
   Providers__1__Name=fallback Providers__1__Kind=Ollama Providers__1__Endpoint="http://$fallback" Providers__1__Model=llama3.2:1b
 wait_until_up "http://$primary/health" "http://$fallback/health" "http://$gateway/health"
 
 openai='{"model":"any","messages":[{"role":"user","content":"hello benchmark"}]}'
+cached='{"model":"any","temperature":0,"messages":[{"role":"user","content":"hello benchmark"}]}'
 direct='{"model":"sim-gpt-4o-mini","messages":[{"role":"user","content":"hello benchmark"}]}'
 ollama='{"model":"llama3.2:1b","stream":false,"messages":[{"role":"user","content":"hello benchmark"}]}'
 
@@ -37,6 +38,7 @@ echo "| case | req/s | p50 | p90 | p99 | non-2xx |"
 echo "|---|---|---|---|---|---|"
 measure "primary simulator, direct" "http://$primary/v1/chat/completions" "$direct"
 measure "gateway -> primary" "http://$gateway/v1/chat/completions" "$openai"
+measure "gateway, answered from the response cache (temperature 0)" "http://$gateway/v1/chat/completions" "$cached"
 measure "fallback simulator, direct" "http://$fallback/api/chat" "$ollama"
 calls=()
 outage "gateway, primary answering 500 -> fallback" '{"mode":"error_500"}'

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using SentinelOps.Gateway.Caching;
 using SentinelOps.Gateway.Routing;
 using SentinelOps.Gateway.Security;
 using SentinelOps.Gateway.Validation;
@@ -43,9 +44,15 @@ public static class ChatApi
         var traceId = Activity.Current?.TraceId.ToHexString() ?? context.TraceIdentifier;
         try
         {
+            ResponseCacheRequest.BeginIfEnabled(context);
             var response = await chatClient.GetResponseAsync(messages!, chatOptions, context.RequestAborted);
             var routing = ProviderRouting.From(response.AdditionalProperties)
                 ?? throw new InvalidOperationException("The chat client did not record which provider answered.");
+            if (routing.Provider == ResponseCacheChatClient.CacheProvider)
+            {
+                context.Response.Headers[OpenAiApi.CacheHeader] = "hit";
+            }
+
             return TypedResults.Ok(new ChatApiResponse(
                 traceId,
                 routing.Provider,

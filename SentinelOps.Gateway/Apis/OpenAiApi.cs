@@ -9,6 +9,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using OpenAI.Chat;
 using SentinelOps.Gateway.Apis.OpenAi;
+using SentinelOps.Gateway.Caching;
 using SentinelOps.Gateway.Routing;
 using SentinelOps.Gateway.Security;
 using SentinelOps.Gateway.Validation;
@@ -31,6 +32,9 @@ public static class OpenAiApi
 
     /// <summary>Response header saying whether another provider failed first (<c>true</c>/<c>false</c>).</summary>
     public const string FailoverHeader = "x-sentinel-failover";
+
+    /// <summary>The response header that marks an answer served from the response cache (<c>hit</c>).</summary>
+    public const string CacheHeader = "x-sentinel-cache";
 
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder app)
@@ -68,6 +72,7 @@ public static class OpenAiApi
         {
             if (!request.Stream)
             {
+                ResponseCacheRequest.BeginIfEnabled(context);
                 var response = await chatClient.GetResponseAsync(request.Messages, request.Options, context.RequestAborted);
                 WriteRoutingHeaders(context, ProviderRouting.From(response.AdditionalProperties));
                 var completion = ModelReaderWriter.Write(response.AsOpenAIChatCompletion());
@@ -147,6 +152,10 @@ public static class OpenAiApi
 
         context.Response.Headers[ProviderHeader] = routing.Provider;
         context.Response.Headers[FailoverHeader] = routing.FailoverOccurred ? "true" : "false";
+        if (routing.Provider == ResponseCacheChatClient.CacheProvider)
+        {
+            context.Response.Headers[CacheHeader] = "hit";
+        }
     }
 
     // Captures the routing the failover client put on the first update (the OpenAI conversion drops it), and drops

@@ -1,6 +1,10 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SentinelOps.Gateway.Caching;
 using SentinelOps.Gateway.Events;
 using SentinelOps.Gateway.Metrics;
 using SentinelOps.Gateway.Resilience;
@@ -8,6 +12,7 @@ using SentinelOps.Gateway.Resilience.CircuitBreaking;
 using SentinelOps.Gateway.Routing;
 using SentinelOps.Shared.Json;
 using SentinelOps.Shared.Providers;
+using StackExchange.Redis;
 
 namespace SentinelOps.Gateway.Extensions;
 
@@ -21,6 +26,7 @@ internal static class Extensions
         builder.Services.AddValidatedOptions<RetryOptions>(RetryOptions.SectionName);
         builder.Services.AddValidatedOptions<AttemptTimeoutOptions>(AttemptTimeoutOptions.SectionName);
         builder.Services.AddValidatedOptions<SlowCallOptions>(SlowCallOptions.SectionName);
+        builder.Services.AddValidatedOptions<ResponseCacheOptions>(ResponseCacheOptions.SectionName);
         builder.Services.AddOptions<ProvidersOptions>()
             .Bind(builder.Configuration)
             .ValidateDataAnnotations()
@@ -53,6 +59,10 @@ internal static class Extensions
             services.GetRequiredService<TimeProvider>(),
             services.GetService<ILogger<ProviderHealthUpdater>>()));
         builder.AddGatewayEvents();
+        // The response cache lives in the events' Redis when there is one, so replicas share it; else in this process.
+        builder.Services.TryAddSingleton<IDistributedCache>(services => services.GetService<IConnectionMultiplexer>() is { } redis
+            ? new RedisCache(Options.Create(new RedisCacheOptions { ConnectionMultiplexerFactory = () => Task.FromResult(redis), InstanceName = "sentinel:cache:" }))
+            : new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions())));
         builder.Services.AddGatewayChatClient();
 
         return builder;

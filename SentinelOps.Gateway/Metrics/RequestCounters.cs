@@ -21,7 +21,8 @@ public sealed class RequestCounters
     private const int Failovers = 4;
     private const int LatencySum = 5;
     private const int Rejected = 6;
-    private const int FirstBucket = 7;
+    private const int CacheHits = 7;
+    private const int FirstBucket = 8;
     private const int FirstProvider = FirstBucket + LatencyHistogram.BucketCount;
 
     private readonly long[] _counts;
@@ -42,6 +43,7 @@ public sealed class RequestCounters
         _fields[Failovers] = RequestMetricsFields.TotalFailovers;
         _fields[LatencySum] = RequestMetricsFields.LatencySumMicroseconds;
         _fields[Rejected] = RequestMetricsFields.TotalRejected;
+        _fields[CacheHits] = RequestMetricsFields.TotalCacheHits;
         for (var bucket = 0; bucket < LatencyHistogram.BucketCount; bucket++)
         {
             _fields[FirstBucket + bucket] = RequestMetricsFields.LatencyBucket(bucket);
@@ -60,10 +62,15 @@ public sealed class RequestCounters
     }
 
     /// <summary>Counts a request <paramref name="provider"/> answered after <paramref name="failures"/> failed or were skipped.</summary>
-    public void RecordSuccess(string provider, IReadOnlyList<ProviderFailure> failures, TimeSpan latency)
+    public void RecordSuccess(string provider, IReadOnlyList<ProviderFailure> failures, TimeSpan latency, bool fromCache = false)
     {
         Interlocked.Increment(ref _counts[Requests]);
         Interlocked.Increment(ref _counts[Successes]);
+        if (fromCache)
+        {
+            Interlocked.Increment(ref _counts[CacheHits]);
+        }
+
         if (failures.Count > 0)
         {
             Interlocked.Increment(ref _counts[Failovers]);

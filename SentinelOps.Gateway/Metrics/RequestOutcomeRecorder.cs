@@ -40,7 +40,7 @@ public sealed class RequestOutcomeRecorder
     {
         var provider = routing?.Provider ?? NoProvider;
         IReadOnlyList<ProviderFailure> failures = routing?.Failures ?? [];
-        _counters.RecordSuccess(provider, failures, duration);
+        _counters.RecordSuccess(provider, failures, duration, fromCache: provider == Caching.ResponseCacheChatClient.CacheProvider);
         _telemetry.RecordRequest(provider, "success", duration);
         if (routing is { FailoverOccurred: true })
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using SentinelOps.Gateway.Caching;
 using SentinelOps.Gateway.Metrics;
 using SentinelOps.Gateway.Resilience;
 using SentinelOps.Gateway.Resilience.CircuitBreaking;
@@ -15,6 +16,7 @@ internal static class GatewayChatPipeline
     public static ChatClientBuilder AddGatewayChatClient(this IServiceCollection services) =>
         services.AddChatClient(NothingBelowTheProviders.Instance)
             .UseRequestMetrics()    // counts and times each request once, however it ends; failovers become incidents
+            .UseResponseCache()     // a repeated temperature-0 answer from the cache, when Gateway:Cache:Enabled
             .UseFailover();         // tries the providers' pipelines below in priority order, under one deadline
 
     /// <summary>One provider's pipeline over its protocol client (the OpenAI SDK or OllamaSharp).</summary>

@@ -26,6 +26,10 @@ public sealed record MetricsReport(
     [JsonPropertyName("total_rejected")]
     public long TotalRejected { get; init; }
 
+    /// <summary>Successes served from the response cache, with no provider called.</summary>
+    [JsonPropertyName("total_cache_hits")]
+    public long TotalCacheHits { get; init; }
+
     [JsonPropertyName("redis_available")]
     public bool RedisAvailable { get; init; } = true;
 }

@@ -21,6 +21,9 @@ public static class RequestMetricsFields
     /// <summary>Requests answered 400 because they were the request's own fault: a provider refused them as invalid, or they could not be sent at all.</summary>
     public const string TotalRejected = "total_rejected";
 
+    /// <summary>Successful requests answered from the response cache (also in the successes).</summary>
+    public const string TotalCacheHits = "total_cache_hits";
+
     /// <summary>Sum of the latencies of successful requests, in microseconds.</summary>
     public const string LatencySumMicroseconds = "latency_us_sum";
 

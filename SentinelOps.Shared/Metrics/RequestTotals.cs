@@ -30,6 +30,9 @@ public sealed class RequestTotals
     /// <summary>Requests that were their own fault (not counted as failures).</summary>
     public long Rejected { get; private set; }
 
+    /// <summary>Successes served from the response cache.</summary>
+    public long CacheHits { get; private set; }
+
     /// <summary>Sum of successful requests' latencies, in microseconds.</summary>
     public long LatencySumMicroseconds { get; private set; }
 
@@ -64,6 +67,7 @@ public sealed class RequestTotals
             case RequestMetricsFields.TotalCancelled: Cancelled += value; return;
             case RequestMetricsFields.TotalFailovers: Failovers += value; return;
             case RequestMetricsFields.TotalRejected: Rejected += value; return;
+            case RequestMetricsFields.TotalCacheHits: CacheHits += value; return;
             case RequestMetricsFields.LatencySumMicroseconds: LatencySumMicroseconds += value; return;
         }
 
@@ -119,6 +123,7 @@ public sealed class RequestTotals
         _providers.ToDictionary(p => p.Key, p => new ProviderMetrics(p.Value.Successes + p.Value.Failures, p.Value.Successes, p.Value.Failures)))
     {
         TotalRejected = Rejected,
+        TotalCacheHits = CacheHits,
     };
 
     private ProviderRequestCounts Provider(string name)
