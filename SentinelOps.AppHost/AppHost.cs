@@ -34,7 +34,8 @@ var gateway = builder.AddProject<Projects.SentinelOps_Gateway>("gateway", launch
     .WithLogFormat()
     .WithProbeAllCommand(gatewayKey)
     .WithResetCircuitsCommand(gatewayKey)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithReplicasFromConfiguration(builder.Configuration);
 
 if (gatewayKey is not null)
 {

@@ -33,6 +33,9 @@ internal static class AppHostSettings
     /// </summary>
     public const string SimulatorsEnabled = "Simulators:Enabled";
 
+    /// <summary>How many gateway processes run behind its endpoint (default 1).</summary>
+    public const string GatewayReplicas = "Gateway:Replicas";
+
     /// <summary>The Redis connection string; set (or <c>REDIS_URL</c>), no Redis is started.</summary>
     public const string RedisConnectionString = "ConnectionStrings:redis";
 }

@@ -105,6 +105,30 @@ public sealed class AppHostModelTests
     }
 
     [Fact]
+    public async Task GatewayReplicas_RunsThatManyGatewayProcesses_OneByDefault()
+    {
+        await using (var single = await BuildAsync())
+        {
+            Assert.False(ResourcesOf(single).Single(r => r.Name == "gateway").TryGetLastAnnotation<ReplicaAnnotation>(out _));
+        }
+
+        await using var app = await BuildAsync("--Gateway:Replicas=2");
+        Assert.True(ResourcesOf(app).Single(r => r.Name == "gateway").TryGetLastAnnotation<ReplicaAnnotation>(out var replicas));
+        Assert.Equal(2, replicas.Replicas);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("21")]
+    [InlineData("two")]
+    public async Task AGatewayReplicaCountOutOfRange_StopsTheAppHost_NamingIt(string value)
+    {
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => BuildAsync($"--Gateway:Replicas={value}"));
+
+        Assert.Contains("Gateway:Replicas", ex.ToString());
+    }
+
+    [Fact]
     public async Task AMalformedVariable_StopsTheAppHost_NamingIt()
     {
         var ex = await Assert.ThrowsAnyAsync<Exception>(() => BuildAsync("--CIRCUIT_BREAKER_RECOVERY_TIMEOUT=soon", "--APP_ENV=qa"));
