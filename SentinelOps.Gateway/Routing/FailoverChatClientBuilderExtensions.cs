@@ -19,6 +19,7 @@ public static class FailoverChatClientBuilderExtensions
             services.GetRequiredService<IOptions<GatewayOptions>>().Value.RequestTimeout,
             services.GetService<TimeProvider>() ?? TimeProvider.System,
             services.GetService<ILogger<ProviderFailoverChatClient>>(),
-            services.GetRequiredService<ProviderHealthUpdater>()));
+            services.GetRequiredService<ProviderHealthUpdater>(),
+            services.GetRequiredService<IOptions<RoutingOptions>>().Value.ParsedStrategy));
     }
 }

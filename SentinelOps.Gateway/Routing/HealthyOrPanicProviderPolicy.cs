@@ -4,7 +4,7 @@ using SentinelOps.Gateway.Resilience.CircuitBreaking;
 namespace SentinelOps.Gateway.Routing;
 
 /// <summary>
-/// Which providers a request may try, in order: those whose circuit permits a call; and when no circuit does, the one
+/// Which providers a request may try, in the order its <see cref="RoutingStrategy"/> gives: those whose circuit permits a call; and when no circuit does, the one
 /// whose break ends soonest, for a single early trial per outage (YARP's healthy-or-panic choice), rather than the
 /// request failing without a call.
 /// </summary>
@@ -12,6 +12,7 @@ namespace SentinelOps.Gateway.Routing;
 public sealed partial class HealthyOrPanicProviderPolicy
 {
     private readonly IReadOnlyList<ProviderClient> _providers;
+    private readonly ProviderOrder _order;
     private readonly ProviderHealthUpdater _health;
     private readonly ILogger _logger;
 
@@ -19,11 +20,19 @@ public sealed partial class HealthyOrPanicProviderPolicy
     /// <param name="providers">The providers, in priority order.</param>
     /// <param name="health">Through which an early trial is started.</param>
     /// <param name="logger">Where skips and early trials are logged.</param>
-    public HealthyOrPanicProviderPolicy(IReadOnlyList<ProviderClient> providers, ProviderHealthUpdater health, ILogger? logger = null)
+    /// <param name="strategy">The order in which the providers are tried (<see cref="RoutingStrategy.Priority"/>: as given).</param>
+    /// <param name="random">Uniform [0, 1) for the random strategies; tests pass a seeded one.</param>
+    public HealthyOrPanicProviderPolicy(
+        IReadOnlyList<ProviderClient> providers,
+        ProviderHealthUpdater health,
+        ILogger? logger = null,
+        RoutingStrategy strategy = RoutingStrategy.Priority,
+        Func<double>? random = null)
     {
         ArgumentNullException.ThrowIfNull(providers);
         ArgumentNullException.ThrowIfNull(health);
         _providers = providers;
+        _order = new ProviderOrder(providers, strategy, random);
         _health = health;
         _logger = logger ?? NullLogger.Instance;
     }
@@ -33,9 +42,10 @@ public sealed partial class HealthyOrPanicProviderPolicy
     {
         // Indexed loops: a foreach over the IReadOnlyList would allocate an enumerator for every request.
         var attempted = false;
-        for (var i = 0; i < _providers.Count; i++)
+        var ordered = _order.Next();
+        for (var i = 0; i < ordered.Count; i++)
         {
-            var provider = _providers[i];
+            var provider = ordered[i];
             if (!provider.Breaker.WouldPermit())
             {
                 failures.Add(Skipped(provider));

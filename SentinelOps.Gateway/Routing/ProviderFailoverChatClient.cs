@@ -36,13 +36,15 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
     /// <param name="requestTimeout">The one deadline for a whole request.</param>
     /// <param name="timeProvider">Clock for the deadline and circuit decisions.</param>
     /// <param name="logger">Where failovers are logged.</param>
+    /// <param name="strategy">The order in which each request tries the providers.</param>
     /// <param name="health">Through which an early trial is started when every circuit refuses; one over these providers' circuits when omitted.</param>
     public ProviderFailoverChatClient(
         IReadOnlyList<ProviderClient> providers,
         TimeSpan requestTimeout,
         TimeProvider timeProvider,
         ILogger<ProviderFailoverChatClient>? logger = null,
-        ProviderHealthUpdater? health = null)
+        ProviderHealthUpdater? health = null,
+        RoutingStrategy strategy = RoutingStrategy.Priority)
     {
         ArgumentNullException.ThrowIfNull(providers);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -55,7 +57,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         _requestTimeout = requestTimeout;
         _timeProvider = timeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _candidates = new HealthyOrPanicProviderPolicy(providers, health ?? new ProviderHealthUpdater(providers.Select(p => p.Breaker)), _logger);
+        _candidates = new HealthyOrPanicProviderPolicy(providers, health ?? new ProviderHealthUpdater(providers.Select(p => p.Breaker)), _logger, strategy);
     }
 
     /// <inheritdoc/>

@@ -38,6 +38,18 @@ public sealed class ProviderOptions
     [Range(0, 1000)]
     public int Priority { get; set; }
 
+    /// <summary>Its share of traffic under the <c>weighted</c> routing strategy, relative to the others' (0: only when no other can answer).</summary>
+    [Range(0, 1_000_000)]
+    public double Weight { get; set; } = 1;
+
+    /// <summary>Price per million input tokens, for the <c>cost</c> routing strategy; unknown prices sort last.</summary>
+    [Range(0, 1_000_000)]
+    public double? InputPricePerMillion { get; set; }
+
+    /// <summary>Price per million output tokens, for the <c>cost</c> routing strategy.</summary>
+    [Range(0, 1_000_000)]
+    public double? OutputPricePerMillion { get; set; }
+
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({Kind}, {Model} at {Endpoint})";
 }
