@@ -38,7 +38,9 @@ public static class ProvidersApi
                     snapshot.Stalled,
                     snapshot.SlowCalls,
                     snapshot.SlowCallThreshold is { } threshold ? Math.Round(threshold.TotalMilliseconds, 1) : null,
-                    snapshot.TimeToFirstToken is { } ttft ? Math.Round(ttft.TotalMilliseconds, 1) : null));
+                    snapshot.TimeToFirstToken is { } ttft ? Math.Round(ttft.TotalMilliseconds, 1) : null,
+                    snapshot.InterChunkLimit is { } interChunk ? Math.Round(interChunk.TotalMilliseconds, 1) : null,
+                    snapshot.LastStall));
         }
 
         return TypedResults.Ok(statuses);
@@ -74,5 +76,7 @@ public static class ProvidersApi
         [property: JsonPropertyName("stalled")] bool Stalled,
         [property: JsonPropertyName("slow_calls")] long SlowCalls,
         [property: JsonPropertyName("slow_call_threshold_ms")] double? SlowCallThresholdMs,
-        [property: JsonPropertyName("time_to_first_token_ms")] double? TimeToFirstTokenMs);
+        [property: JsonPropertyName("time_to_first_token_ms")] double? TimeToFirstTokenMs,
+        [property: JsonPropertyName("inter_chunk_limit_ms")] double? InterChunkLimitMs,
+        [property: JsonPropertyName("last_stall")] DateTimeOffset? LastStall);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using OpenAI.Chat;
 
 namespace SentinelOps.Gateway.Resilience;
 
@@ -23,4 +24,14 @@ internal static class ChatResponseUpdateExtensions
 
         return false;
     }
+
+    /// <summary>
+    /// Whether the update shows the provider still producing its answer, for the inter-chunk limit: content
+    /// (<see cref="HasContent"/>), or a piece of a tool call's arguments from the OpenAI client, which
+    /// Microsoft.Extensions.AI holds back and surfaces as one function call at the end of the stream. A role-only
+    /// preamble, an empty delta, a finish reason or usage figures are not; SSE comments (keep-alives) never become
+    /// updates at all.
+    /// </summary>
+    public static bool IsProgress(this ChatResponseUpdate update) =>
+        update.HasContent() || update.RawRepresentation is StreamingChatCompletionUpdate { ToolCallUpdates.Count: > 0 };
 }

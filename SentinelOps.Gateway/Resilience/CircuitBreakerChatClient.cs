@@ -20,11 +20,19 @@ namespace SentinelOps.Gateway.Resilience;
 /// <para>A call still waiting for its first token (or, not streaming, for its response) when the circuit is isolated
 /// — the monitor found the provider down — is given up with <see cref="AttemptIsolatedException"/>, so its caller
 /// moves on at once rather than waiting out a provider known to be dead. An answer already flowing is left alone.</para>
+/// <para>After the first token, a stream that waits longer than <see cref="CircuitPermit.InterChunkLimit"/> for its
+/// next chunk (<see cref="ChatResponseUpdateExtensions.IsProgress"/>) has stalled: the attempt is cancelled there and
+/// <see cref="StreamStalledException"/> thrown, a failure; a caller giving up past the limit counts it the same. The
+/// limit runs only while this layer waits on the provider, never while its caller holds an update. Each successful
+/// stream's longest wait is reported, so the limit follows the provider's pace.</para>
 /// <para>A stream that ends without a single event is a <see cref="MalformedResponseException"/>, a failure: a server
 /// that ignored <c>stream: true</c> (or sent no stream at all) must not pass for an empty answer.</para>
 /// </remarks>
 public sealed class CircuitBreakerChatClient : DelegatingChatClient
 {
+    // A timer set for no time at all would cancel at once, before the provider had any chance: the least wait left.
+    private static readonly TimeSpan MinimumTimerDelay = TimeSpan.FromMilliseconds(1);
+
     private readonly CircuitBreaker _breaker;
     private readonly TimeProvider _timeProvider;
 
@@ -79,7 +87,7 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
         var completed = false;
         var received = false;
 
-        // Only trials get a timer of their own: the ordinary path stays as cheap as it was.
+        // Only trials get a timer before their first token: the ordinary path stays as cheap as it was.
         using var trialLimit = permit.TrialTimeToFirstToken is { } limit ? new CancellationTokenSource(limit, _timeProvider) : null;
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, trialLimit?.Token ?? CancellationToken.None);
         var isolation = GiveUpOnIsolation(permit, attempt);
@@ -102,28 +110,70 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
             throw;
         }
 
+        // After the first token, one timer for the whole stream (made at its first wait). It runs only while this layer
+        // waits on the provider, never while the caller holds an update, so a slow reader is never taken for a stalled
+        // provider; `silent` is the silence since the last chunk, counted that way. At the limit it cancels the attempt
+        // and ends the HTTP exchange (ProviderCallScope.AbortResponse).
+        CancellationTokenSource? interChunkLimit = null;
+        CancellationTokenRegistration interChunkLink = default;
+        var armed = false;
+        long armedAt = 0;
+        var silent = TimeSpan.Zero;
+        var longestGap = TimeSpan.Zero;
         try
         {
             while (true)
             {
                 try
                 {
+                    if (timeToFirstToken is not null)
+                    {
+                        // Armed before asking: a client may block in the call itself (OllamaSharp's line reader does).
+                        armed = true;
+                        armedAt = _timeProvider.GetTimestamp();
+                        var left = permit.InterChunkLimit - silent;
+                        left = left > MinimumTimerDelay ? left : MinimumTimerDelay;
+                        if (interChunkLimit is null)
+                        {
+                            interChunkLimit = new CancellationTokenSource(left, _timeProvider);
+                            interChunkLink = interChunkLimit.Token.UnsafeRegister(static state => CutStalledAttempt(state!), (attempt, call));
+                        }
+                        else
+                        {
+                            interChunkLimit.CancelAfter(left);
+                        }
+                    }
+
                     if (!await enumerator.MoveNextAsync())
                     {
                         break;
                     }
-                }
-                catch (OperationCanceledException) when (trialLimit is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
-                {
-                    _breaker.RecordFailure(permit);
-                    completed = true;
-                    throw new AttemptTimeoutException(permit.TrialTimeToFirstToken!.Value, waitingForFirstToken: true);
                 }
                 catch (Exception) when (timeToFirstToken is null && permit.Isolation.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
                     _breaker.RecordAbandoned(permit);
                     completed = true;
                     throw new AttemptIsolatedException(_breaker.Provider);
+                }
+                catch (OperationCanceledException) when (trialLimit is { IsCancellationRequested: true } && timeToFirstToken is null && !cancellationToken.IsCancellationRequested)
+                {
+                    _breaker.RecordFailure(permit);
+                    completed = true;
+                    throw new AttemptTimeoutException(permit.TrialTimeToFirstToken!.Value, waitingForFirstToken: true);
+                }
+                catch (Exception) when (interChunkLimit is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+                {
+                    // Silent past the limit after the first token: the provider stalled, and the attempt ends here.
+                    _breaker.RecordStreamStalled(permit, Silence(silent, armed, armedAt));
+                    completed = true;
+                    throw new StreamStalledException(permit.InterChunkLimit);
+                }
+                catch (Exception) when (armed && cancellationToken.IsCancellationRequested && Silence(silent, armed, armedAt) >= permit.InterChunkLimit)
+                {
+                    // The caller gave up after the stream had stalled: still a stall. The caller keeps its cancellation.
+                    _breaker.RecordStreamStalled(permit, Silence(silent, armed, armedAt));
+                    completed = true;
+                    throw;
                 }
                 catch (Exception ex) when (!received && IsUnsent(call, ex))
                 {
@@ -138,15 +188,32 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
                 }
 
                 received = true;
-                if (timeToFirstToken is null && enumerator.Current.HasContent())
+                var update = enumerator.Current;
+                if (armed)
                 {
-                    timeToFirstToken = _timeProvider.GetElapsedTime(started);
-                    _breaker.RecordFirstToken(permit);
-                    trialLimit?.CancelAfter(Timeout.InfiniteTimeSpan);
-                    isolation.Dispose(); // the answer is flowing: isolation no longer cuts it
+                    armed = false;
+                    interChunkLimit!.CancelAfter(Timeout.InfiniteTimeSpan);
+                    silent += _timeProvider.GetElapsedTime(armedAt);
                 }
 
-                yield return enumerator.Current;
+                if (timeToFirstToken is null)
+                {
+                    if (update.HasContent())
+                    {
+                        timeToFirstToken = _timeProvider.GetElapsedTime(started);
+                        _breaker.RecordFirstToken(permit);
+                        trialLimit?.CancelAfter(Timeout.InfiniteTimeSpan);
+                        isolation.Dispose(); // the answer is flowing: isolation no longer cuts it
+                    }
+                }
+                else if (update.IsProgress())
+                {
+                    // A chunk ends the silence; updates that are no progress (usage, a finish reason) do not.
+                    longestGap = silent > longestGap ? silent : longestGap;
+                    silent = TimeSpan.Zero;
+                }
+
+                yield return update;
             }
 
             completed = true;
@@ -156,11 +223,28 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
                 throw new MalformedResponseException();
             }
 
-            _breaker.RecordSuccess(permit, timeToFirstToken ?? _timeProvider.GetElapsedTime(started));
+            if (interChunkLimit is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+            {
+                // Cut at the limit, yet ended as if complete: a client that checks its token only between reads stops
+                // quietly (OllamaSharp does). The answer is incomplete: a stall, not a success.
+                _breaker.RecordStreamStalled(permit, Silence(silent, armed, armedAt));
+                throw new StreamStalledException(permit.InterChunkLimit);
+            }
+
+            if (armed)
+            {
+                // The wait for the stream's end counts as a gap too: a provider may pause before it finishes.
+                silent += _timeProvider.GetElapsedTime(armedAt);
+            }
+
+            longestGap = silent > longestGap ? silent : longestGap;
+            _breaker.RecordSuccess(permit, timeToFirstToken ?? _timeProvider.GetElapsedTime(started), timeToFirstToken is null ? null : longestGap);
         }
         finally
         {
             isolation.Dispose();
+            interChunkLink.Dispose(); // so the timer never cancels the attempt's source once that is disposed
+            interChunkLimit?.Dispose();
             if (!completed)
             {
                 // The consumer stopped reading early: the breaker decides whether it had waited long enough to be a stall.
@@ -170,6 +254,19 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
             await enumerator.DisposeAsync();
         }
     }
+
+    // The inter-chunk limit passed: cancel the attempt, and end its HTTP exchange for clients that do not observe the
+    // token while they read.
+    private static void CutStalledAttempt(object state)
+    {
+        var (attempt, call) = ((CancellationTokenSource, ProviderCallScope))state;
+        attempt.Cancel();
+        call.AbortResponse();
+    }
+
+    // How long a stream has been silent since its last chunk, counting only the time spent waiting on the provider.
+    private TimeSpan Silence(TimeSpan silent, bool armed, long armedAt) =>
+        armed ? silent + _timeProvider.GetElapsedTime(armedAt) : silent;
 
     // Before the registration is disposed, the circuit being isolated cancels the attempt (disposal waits for a callback
     // already running, so the attempt's source is never cancelled after it is disposed).

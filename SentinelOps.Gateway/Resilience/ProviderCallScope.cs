@@ -15,6 +15,8 @@ public sealed class ProviderCallScope
     private static readonly AsyncLocal<ProviderCallScope?> CurrentScope = new();
 
     private volatile bool _requestSent;
+    private HttpResponseMessage? _response;
+    private int _aborted;
 
     private ProviderCallScope()
     {
@@ -29,6 +31,34 @@ public sealed class ProviderCallScope
         var scope = new ProviderCallScope();
         CurrentScope.Value = scope;
         return scope;
+    }
+
+    /// <summary>
+    /// Ends the call's HTTP exchange now, so a read of the response body blocked on a silent provider fails at once: a
+    /// client that does not observe cancellation while it reads (OllamaSharp reads lines without the token) would
+    /// otherwise wait for the provider for ever. Idempotent; a response that arrives afterwards is ended on arrival.
+    /// </summary>
+    public void AbortResponse()
+    {
+        if (Interlocked.Exchange(ref _aborted, 1) == 0)
+        {
+            Volatile.Read(ref _response)?.Dispose();
+        }
+    }
+
+    /// <summary>Records the current call's response (no-op outside a scope), so <see cref="AbortResponse"/> can end it.</summary>
+    internal static void ResponseReceived(HttpResponseMessage response)
+    {
+        if (CurrentScope.Value is not { } scope)
+        {
+            return;
+        }
+
+        Volatile.Write(ref scope._response, response);
+        if (Volatile.Read(ref scope._aborted) == 1)
+        {
+            response.Dispose();
+        }
     }
 
     /// <summary>Marks the current call's request as sent (no-op outside a scope).</summary>

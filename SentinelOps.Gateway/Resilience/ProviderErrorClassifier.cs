@@ -37,12 +37,13 @@ public static class ProviderErrorClassifier
 
     /// <summary>
     /// Whether trying the same provider again soon could succeed: 408, 429, 5xx, connection failures and unreadable
-    /// responses. Not an open circuit, not a wrong key, account or model, and not an attempt that hit its timeout:
-    /// a provider that hung once would most likely cost the same wait again, while the next provider is ready now.
+    /// responses. Not an open circuit, not a wrong key, account or model, and not an attempt that hit its timeout or
+    /// stalled after its first token: a provider that hung once would most likely cost the same wait again, while the
+    /// next provider is ready now.
     /// </summary>
     public static bool IsTransient(Exception exception) => exception switch
     {
-        CircuitOpenException or AttemptTimeoutException or AttemptIsolatedException or UnsendableRequestException => false,
+        CircuitOpenException or AttemptTimeoutException or StreamStalledException or AttemptIsolatedException or UnsendableRequestException => false,
         _ when StatusCode(exception) is { } status => status is 408 or 429 or >= 500,
         _ => true,
     };
@@ -101,7 +102,7 @@ public static class ProviderErrorClassifier
         : exception switch
         {
             CircuitOpenException open => open.Reason,
-            AttemptTimeoutException or AttemptIsolatedException or MalformedResponseException or UnsendableRequestException => exception.Message,
+            AttemptTimeoutException or StreamStalledException or AttemptIsolatedException or MalformedResponseException or UnsendableRequestException => exception.Message,
             TimeoutException or TaskCanceledException => "timed out",
             HttpRequestException { HttpRequestError: var error } when error != HttpRequestError.Unknown => $"connection failed ({error})",
             HttpRequestException => "connection failed",

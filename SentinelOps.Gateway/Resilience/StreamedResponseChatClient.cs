@@ -15,8 +15,10 @@ namespace SentinelOps.Gateway.Resilience;
 /// <see cref="AttemptTimeoutException"/>, a provider failure that moves the request on; the caller's own cancellation
 /// stays an <see cref="OperationCanceledException"/>. The breaker below sees this cut as its caller giving up, which
 /// for an answer already flowing is no verdict on the provider; the wait for the first content is bounded below the
-/// breaker (<see cref="AttemptTimeoutChatClient"/>), so a hang always counts. Streaming requests pass through
-/// untouched.
+/// breaker (<see cref="AttemptTimeoutChatClient"/>), so a hang always counts; so is a stall after the first token
+/// (<see cref="CircuitBreakerChatClient"/>'s inter-chunk limit, <see cref="StreamStalledException"/>), which ends the
+/// attempt long before this limit and lets the request start again, whole, on the next provider. Streaming requests
+/// pass through untouched.
 /// </remarks>
 public sealed class StreamedResponseChatClient : DelegatingChatClient
 {

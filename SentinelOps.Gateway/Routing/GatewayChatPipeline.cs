@@ -23,7 +23,8 @@ internal static class GatewayChatPipeline
     /// <remarks>
     /// The breaker sits inside the retry so it counts every attempt: its threshold then bounds the calls a dead provider
     /// receives, and retrying stops the moment it opens. It sits outside the attempt timeout and sees every attempt as
-    /// a stream, so it learns each provider's time to first token and notices a stall however the attempt ends.
+    /// a stream, so it learns each provider's time to first token and pace between chunks, and notices a stall (before
+    /// or after the first token) however the attempt ends.
     /// </remarks>
     public static IChatClient ForProvider(
         IChatClient protocolClient,
@@ -36,7 +37,7 @@ internal static class GatewayChatPipeline
             .UseOpenTelemetry(loggerFactory)    // one GenAI span per provider, so a failover shows as sibling spans
             .UseRetry(retry)                    // transient failures again on this provider, with back-off and jitter
             .UseStreamedResponses(timeouts)     // a non-streaming request travels on as a stream, bounded as a whole
-            .UseCircuitBreaker(breaker)         // may this call go out; what did it say about the provider
+            .UseCircuitBreaker(breaker)         // may this call go out; what did it say about the provider; stalls
             .UseAttemptTimeout(timeouts)        // time to the first token
             .Build(services);
 

@@ -30,6 +30,9 @@ public sealed class GatewayConfigurationTests
     [InlineData("Gateway:SlowCalls:MaxThreshold", "01:00:00")]
     [InlineData("Gateway:SlowCalls:SlowCallRatio", "0")]
     [InlineData("Gateway:SlowCalls:MaxTrialsWhileStalled", "0")]
+    [InlineData("Gateway:SlowCalls:InterChunkMultiplier", "0.5")]
+    [InlineData("Gateway:SlowCalls:InterChunkMinLimit", "00:00:00")]
+    [InlineData("Gateway:SlowCalls:InterChunkMaxLimit", "01:00:00")]
     public async Task AnOutOfRangeSetting_StopsStartUp_NamingIt(string key, string value)
     {
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(new(ValidProviders) { [key] = value }));
@@ -48,6 +51,18 @@ public sealed class GatewayConfigurationTests
 
         Assert.Contains("Gateway:SlowCalls:MinThreshold", ex.Message);
         Assert.Contains("Gateway:SlowCalls:MaxThreshold", ex.Message);
+    }
+
+    [Fact]
+    public async Task AnInterChunkFloorAboveItsCeiling_StopsStartUp_NamingBoth()
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(new(ValidProviders)
+        {
+            ["Gateway:SlowCalls:InterChunkMinLimit"] = "00:00:20",
+        }));
+
+        Assert.Contains("Gateway:SlowCalls:InterChunkMinLimit", ex.Message);
+        Assert.Contains("Gateway:SlowCalls:InterChunkMaxLimit", ex.Message);
     }
 
     [Theory]

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using OllamaSharp.Models.Exceptions;
 using SentinelOps.Gateway.Resilience;
@@ -117,6 +119,110 @@ public sealed class RealClientResilienceTests
         Assert.Equal(CircuitState.Open, breaker.State);
         Assert.Equal(TimeSpan.FromSeconds(2), breaker.GetSnapshot().SlowCallThreshold);
         Assert.Equal(3, (await primary.GetStatsAsync()).ChatRequests);
+    }
+
+    [Theory]
+    [InlineData(SimulatorProtocol.OpenAI)]
+    [InlineData(SimulatorProtocol.Ollama)]
+    public async Task APrimaryStallingAfterItsFirstChunk_IsFailedOverWhole_AndSkippedAfterThreeStalls(SimulatorProtocol primaryProtocol)
+    {
+        await using var primary = await SimulatorServer.StartAsync(primaryProtocol);
+        await using var fallback = await SimulatorServer.StartAsync(SimulatorProtocol.Ollama);
+        using var gateway = GatewayHost.Create(primary, fallback, settings: new Dictionary<string, string?>
+        {
+            ["Providers:0:Kind"] = primary.Kind.ToString(),
+            ["Providers:0:Endpoint"] = primary.ProviderEndpoint.ToString(),
+            ["Gateway:SlowCalls:InterChunkMinLimit"] = "00:00:00.500",
+            ["Gateway:SlowCalls:InterChunkMaxLimit"] = "00:00:01",
+        });
+        await fallback.GetStatsAsync(); // both simulators up before the clock starts
+        await primary.SetFaultAsync(new { mode = "stall", after_chunks = 1 });
+
+        for (var i = 0; i < 5; i++)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var response = await gateway.ChatClient.GetResponseAsync("anyone?");
+
+            // One clean answer from the fallback: the primary's first chunk never reaches the caller.
+            Assert.Equal("Simulated answer to: anyone?", response.Text);
+            var routing = ProviderRouting.From(response.AdditionalProperties)!;
+            Assert.Equal("fallback", routing.Provider);
+            Assert.Equal("primary", Assert.Single(routing.Failures).Provider);
+            Assert.StartsWith(i < 3 ? "stream stalled" : "circuit open", routing.Failures[0].Error);
+
+            // The stall limit (1 s) plus the fallback's answer, not the 45 s whole-answer limit.
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"request {i} took {watch.Elapsed}");
+        }
+
+        var snapshot = gateway.Chain.Find("primary")!.Breaker.GetSnapshot();
+        Assert.Equal(CircuitState.Open, snapshot.State);
+        Assert.Equal(3, snapshot.Failures);
+        Assert.Equal(0, snapshot.SuccessRatePercent);
+        Assert.NotNull(snapshot.LastStall);
+        Assert.Equal(3, (await primary.GetStatsAsync()).ChatRequests);
+    }
+
+    [Fact]
+    public async Task APrimaryCuttingItsStreamMidAnswer_IsFailedOverWhole_ForANonStreamingRequest()
+    {
+        await using var primary = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
+        await using var fallback = await SimulatorServer.StartAsync(SimulatorProtocol.Ollama);
+        using var gateway = GatewayHost.Create(primary, fallback);
+        await primary.SetFaultAsync(new { mode = "stream_cut", after_chunks = 1 });
+
+        var response = await gateway.ChatClient.GetResponseAsync("anyone?");
+
+        // The caller received nothing of the broken answer: one clean answer from the fallback.
+        Assert.Equal("Simulated answer to: anyone?", response.Text);
+        var routing = ProviderRouting.From(response.AdditionalProperties)!;
+        Assert.Equal("fallback", routing.Provider);
+        Assert.Equal("primary", Assert.Single(routing.Failures).Provider);
+    }
+
+    [Fact]
+    public async Task OverHttp_ANonStreamingRequestToAStallingPrimary_SaysItFailedOver()
+    {
+        await using var primary = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
+        await using var fallback = await SimulatorServer.StartAsync(SimulatorProtocol.Ollama);
+        await using var gateway = await GatewayServer.StartAsync(primary, fallback, new Dictionary<string, string?>
+        {
+            ["Gateway:SlowCalls:InterChunkMinLimit"] = "00:00:00.500",
+            ["Gateway:SlowCalls:InterChunkMaxLimit"] = "00:00:01",
+        });
+        await primary.SetFaultAsync(new { mode = "stall", after_chunks = 2 });
+        using var http = gateway.CreateClient();
+
+        using var completion = await http.PostAsJsonAsync("v1/chat/completions", new
+        {
+            model = primary.Model,
+            messages = new[] { new { role = "user", content = "anyone?" } },
+        });
+        completion.EnsureSuccessStatusCode();
+        Assert.Equal("fallback", completion.Headers.GetValues("x-sentinel-provider").Single());
+        Assert.Equal("true", completion.Headers.GetValues("x-sentinel-failover").Single());
+        using (var body = JsonDocument.Parse(await completion.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal("Simulated answer to: anyone?", body.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+        }
+
+        using var chat = await http.PostAsJsonAsync("api/chat", new { message = "anyone?" });
+        chat.EnsureSuccessStatusCode();
+        using (var body = JsonDocument.Parse(await chat.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal("fallback", body.RootElement.GetProperty("provider_used").GetString());
+            Assert.True(body.RootElement.GetProperty("failover_occurred").GetBoolean());
+            Assert.Equal("primary", body.RootElement.GetProperty("failover_chain")[0].GetString());
+            Assert.Equal("Simulated answer to: anyone?", body.RootElement.GetProperty("response_text").GetString());
+        }
+
+        using var status = JsonDocument.Parse(await http.GetStringAsync("api/providers/status"));
+        var circuit = status.RootElement.GetProperty("primary").GetProperty("circuit_breaker");
+        Assert.Equal(2, circuit.GetProperty("failures").GetInt32());
+        Assert.True(circuit.GetProperty("stalled").GetBoolean());
+        Assert.Equal(JsonValueKind.String, circuit.GetProperty("last_stall").ValueKind);
+        Assert.Equal(1000, circuit.GetProperty("inter_chunk_limit_ms").GetDouble());
+        Assert.Equal("down", status.RootElement.GetProperty("primary").GetProperty("status").GetString());
+        Assert.Equal(0, status.RootElement.GetProperty("primary").GetProperty("success_rate_pct").GetDouble());
     }
 
     [Theory]

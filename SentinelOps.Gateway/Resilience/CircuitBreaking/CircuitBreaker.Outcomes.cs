@@ -1,7 +1,7 @@
 namespace SentinelOps.Gateway.Resilience.CircuitBreaking;
 
-/// <content>How the outcome of each permitted call moves the breaker: first token, success, failure, abandonment,
-/// rejection.</content>
+/// <content>How the outcome of each permitted call moves the breaker: first token, success, failure, stall after the
+/// first token, abandonment, rejection.</content>
 public sealed partial class CircuitBreaker
 {
     /// <summary>Reports that the call's first token (its first content) arrived: its time to first token is learnt,
@@ -23,7 +23,11 @@ public sealed partial class CircuitBreaker
     }
 
     /// <summary>Reports a successful call.</summary>
-    public void RecordSuccess(CircuitPermit permit, TimeSpan latency)
+    /// <param name="permit">The call's permit.</param>
+    /// <param name="latency">Its time to first token (a stream) or to its whole response.</param>
+    /// <param name="longestChunkGap">For a stream that delivered content, its longest wait for a chunk after the first
+    /// token (or for its end): learnt, so the inter-chunk limit follows the provider's pace.</param>
+    public void RecordSuccess(CircuitPermit permit, TimeSpan latency, TimeSpan? longestChunkGap = null)
     {
         CircuitStateChangedEventArgs? change = null;
         lock (_gate)
@@ -40,6 +44,7 @@ public sealed partial class CircuitBreaker
                 _slow.MarkAnswered(attempt, _timeProvider.GetTimestamp(), observe: false);
             }
 
+            _slow.Succeeded(longestChunkGap);
             var now = _timeProvider.GetUtcNow();
             var slow = attempt?.Slow ?? false;
             _window.Record(now, success: true, slow);
@@ -86,6 +91,32 @@ public sealed partial class CircuitBreaker
                 return;
             }
 
+            change = Fail(permit, attempt, _timeProvider.GetTimestamp());
+        }
+
+        Raise(change);
+    }
+
+    /// <summary>
+    /// Reports a stream that, after its first token, waited longer than its permit's
+    /// <see cref="CircuitPermit.InterChunkLimit"/> for its next chunk: a failure, however the wait ended (cut at the
+    /// limit, or the caller giving up past it), and the provider is stalled until a call succeeds.
+    /// </summary>
+    /// <param name="permit">The call's permit.</param>
+    /// <param name="silentFor">How long the stream had been silent.</param>
+    public void RecordStreamStalled(CircuitPermit permit, TimeSpan silentFor)
+    {
+        CircuitStateChangedEventArgs? change;
+        lock (_gate)
+        {
+            if (!Finish(permit, out var attempt))
+            {
+                return;
+            }
+
+            LogStreamStalled(Provider, silentFor.TotalSeconds, permit.InterChunkLimit.TotalSeconds);
+            _slow.StreamStalled();
+            _lastStallAt = _timeProvider.GetUtcNow();
             change = Fail(permit, attempt, _timeProvider.GetTimestamp());
         }
 
@@ -172,6 +203,7 @@ public sealed partial class CircuitBreaker
         if (attempt is not null && _slow.EndFailed(attempt, nowTimestamp) is { } waited)
         {
             LogStalled(Provider, waited.TotalSeconds, _slow.Threshold.TotalSeconds);
+            _lastStallAt = _timeProvider.GetUtcNow();
         }
 
         var now = _timeProvider.GetUtcNow();

@@ -20,6 +20,9 @@ namespace SentinelOps.Gateway.Resilience.CircuitBreaking;
 /// attempt to end had stalled, and no later one has received a token) the circuit stays closed but lets through only
 /// <see cref="SlowCallOptions.MaxTrialsWhileStalled"/> trials at once, so new requests do not pile onto a hang.
 /// Trials, stalled or half-open, carry the threshold as their time-to-first-token limit.</para>
+/// <para>Stalls after the first token: each permit carries the provider's learnt inter-chunk limit; a stream silent
+/// for longer (<see cref="RecordStreamStalled"/>) is a failure and leaves the provider stalled, as above, until a call
+/// succeeds.</para>
 /// <para>Thread-safe. <see cref="StateChanged"/> is raised outside the lock, after the change.</para>
 /// </remarks>
 public sealed partial class CircuitBreaker
@@ -42,6 +45,7 @@ public sealed partial class CircuitBreaker
 
     private int _consecutiveFailures;
     private double? _averageLatencyMs;
+    private DateTimeOffset? _lastStallAt;
 
     /// <summary>Creates a closed breaker for <paramref name="provider"/>.</summary>
     /// <param name="provider">The provider it guards.</param>
@@ -307,7 +311,9 @@ public sealed partial class CircuitBreaker
                 _machine.State == CircuitState.Closed && _slow.IsStalled(_timeProvider.GetTimestamp()),
                 slow,
                 _slow.Threshold,
-                _slow.TypicalTimeToFirstToken);
+                _slow.TypicalTimeToFirstToken,
+                _slow.InterChunkLimit,
+                _lastStallAt);
         }
     }
 
@@ -323,6 +329,7 @@ public sealed partial class CircuitBreaker
         {
             IsStallTrial = isStallTrial,
             TrialTimeToFirstToken = isTrial || isStallTrial ? _slow.Threshold : null,
+            InterChunkLimit = _slow.InterChunkLimit,
             Attempt = attempt,
             Isolation = _machine.Isolation,
         };
@@ -377,4 +384,7 @@ public sealed partial class CircuitBreaker
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} stalled: no first token after {WaitedSeconds} s (slow-call threshold {ThresholdSeconds} s); counted as a failure")]
     private partial void LogStalled(string provider, double waitedSeconds, double thresholdSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} stalled after its first token: no chunk for {SilentSeconds} s (inter-chunk limit {LimitSeconds} s); counted as a failure")]
+    private partial void LogStreamStalled(string provider, double silentSeconds, double limitSeconds);
 }

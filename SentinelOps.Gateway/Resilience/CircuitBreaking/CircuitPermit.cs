@@ -17,6 +17,12 @@ public readonly record struct CircuitPermit(long Generation, bool IsTrial)
     public TimeSpan? TrialTimeToFirstToken { get; init; }
 
     /// <summary>
+    /// How long the call's stream may wait for its next chunk once its first token has arrived, as learnt when it was
+    /// let through; waiting longer is a stall (<see cref="CircuitBreaker.RecordStreamStalled"/>).
+    /// </summary>
+    public TimeSpan InterChunkLimit { get; init; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>
     /// Cancelled if the circuit is isolated while this call is under way, so a call still waiting for its first token
     /// can give up on a provider the monitor has found down.
     /// </summary>

@@ -16,6 +16,11 @@ namespace SentinelOps.Gateway.Resilience.CircuitBreaking;
 /// ends (attempt timeout or the caller giving up), and while it waits, new requests skip the provider except for at
 /// most <see cref="MaxTrialsWhileStalled"/> trial attempts. A success whose first token came after the threshold is a
 /// slow call; <see cref="SlowCallRatio"/> of them over the breaker's sampling window opens the circuit.</para>
+/// <para>After the first token, a stream that waits longer than its inter-chunk limit for its next chunk has stalled
+/// too: the attempt is cut there and counts as a failure. The limit is <see cref="InterChunkMultiplier"/> × the
+/// provider's typical longest wait between chunks (the median over its last 16 streams), clamped to
+/// [<see cref="InterChunkMinLimit"/>, <see cref="InterChunkMaxLimit"/>]; until then it is
+/// <see cref="InterChunkMaxLimit"/>.</para>
 /// </remarks>
 public sealed class SlowCallOptions : IValidatableObject
 {
@@ -36,6 +41,15 @@ public sealed class SlowCallOptions : IValidatableObject
 
     /// <summary>The default <see cref="MaxTrialsWhileStalled"/>.</summary>
     public const int DefaultMaxTrialsWhileStalled = 1;
+
+    /// <summary>The default <see cref="InterChunkMultiplier"/>.</summary>
+    public const double DefaultInterChunkMultiplier = 4.0;
+
+    /// <summary>The default <see cref="InterChunkMinLimit"/>.</summary>
+    public static readonly TimeSpan DefaultInterChunkMinLimit = TimeSpan.FromSeconds(3);
+
+    /// <summary>The default <see cref="InterChunkMaxLimit"/>.</summary>
+    public static readonly TimeSpan DefaultInterChunkMaxLimit = TimeSpan.FromSeconds(10);
 
     /// <summary>The threshold as a multiple of the provider's typical time to first token (default 4).</summary>
     [Range(1.0, 100.0, ErrorMessage = "Gateway:SlowCalls:ThresholdMultiplier must be between 1 and 100.")]
@@ -59,6 +73,19 @@ public sealed class SlowCallOptions : IValidatableObject
     [Range(1, 100, ErrorMessage = "Gateway:SlowCalls:MaxTrialsWhileStalled must be between 1 and 100.")]
     public int MaxTrialsWhileStalled { get; set; } = DefaultMaxTrialsWhileStalled;
 
+    /// <summary>The inter-chunk limit as a multiple of the provider's typical longest wait between two chunks of a
+    /// stream (default 4).</summary>
+    [Range(1.0, 100.0, ErrorMessage = "Gateway:SlowCalls:InterChunkMultiplier must be between 1 and 100.")]
+    public double InterChunkMultiplier { get; set; } = DefaultInterChunkMultiplier;
+
+    /// <summary>The floor of the inter-chunk limit (default 3 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:30:00", ErrorMessage = "Gateway:SlowCalls:InterChunkMinLimit must be between 10 ms and 30 min.")]
+    public TimeSpan InterChunkMinLimit { get; set; } = DefaultInterChunkMinLimit;
+
+    /// <summary>The ceiling of the inter-chunk limit, and the limit before anything was learnt (default 10 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:30:00", ErrorMessage = "Gateway:SlowCalls:InterChunkMaxLimit must be between 10 ms and 30 min.")]
+    public TimeSpan InterChunkMaxLimit { get; set; } = DefaultInterChunkMaxLimit;
+
     /// <inheritdoc/>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -67,6 +94,13 @@ public sealed class SlowCallOptions : IValidatableObject
             yield return new ValidationResult(
                 "Gateway:SlowCalls:MinThreshold must not be greater than Gateway:SlowCalls:MaxThreshold.",
                 [nameof(MinThreshold), nameof(MaxThreshold)]);
+        }
+
+        if (InterChunkMinLimit > InterChunkMaxLimit)
+        {
+            yield return new ValidationResult(
+                "Gateway:SlowCalls:InterChunkMinLimit must not be greater than Gateway:SlowCalls:InterChunkMaxLimit.",
+                [nameof(InterChunkMinLimit), nameof(InterChunkMaxLimit)]);
         }
     }
 }

@@ -3,14 +3,14 @@ using SentinelOps.Gateway.Resilience;
 namespace SentinelOps.Gateway.Resilience.CircuitBreaking;
 
 /// <summary>
-/// Decides the slow-call threshold of a provider from what has been observed of it: the policy half of slow-call
+/// Decides the slow-call threshold and the inter-chunk limit of a provider from what has been observed of it: the policy half of slow-call
 /// accounting, apart from the state the <see cref="CircuitBreaker"/> keeps (as YARP keeps health policies apart from
 /// destination state).
 /// </summary>
 public sealed class SlowCallPolicy
 {
     /// <summary>Creates the policy.</summary>
-    /// <param name="options">Multiplier, floor, ceiling, ratio and trial limit.</param>
+    /// <param name="options">Multipliers, floors, ceilings, ratio and trial limit.</param>
     /// <param name="timeToFirstTokenLimit">The longest an attempt can wait for its first token (the lower of the
     /// time-to-first-token and whole-answer limits), which also caps the threshold.</param>
     public SlowCallPolicy(SlowCallOptions options, TimeSpan timeToFirstTokenLimit)
@@ -45,5 +45,23 @@ public sealed class SlowCallPolicy
 
         var scaled = TimeSpan.FromTicks((long)Math.Min(estimate.Ticks * Options.ThresholdMultiplier, TimeSpan.MaxValue.Ticks / 2));
         return scaled < Floor ? Floor : scaled > Ceiling ? Ceiling : scaled;
+    }
+
+    /// <summary>
+    /// The inter-chunk limit for a provider whose typical longest wait between two chunks of a stream is
+    /// <paramref name="typicalLongestGap"/>: <see cref="SlowCallOptions.InterChunkMultiplier"/> times it, clamped to
+    /// [<see cref="SlowCallOptions.InterChunkMinLimit"/>, <see cref="SlowCallOptions.InterChunkMaxLimit"/>]; the
+    /// ceiling before anything was observed.
+    /// </summary>
+    public TimeSpan InterChunkLimitFor(TimeSpan? typicalLongestGap)
+    {
+        var (floor, ceiling) = (Options.InterChunkMinLimit, Options.InterChunkMaxLimit);
+        if (typicalLongestGap is not { } estimate)
+        {
+            return ceiling;
+        }
+
+        var scaled = TimeSpan.FromTicks((long)Math.Min(estimate.Ticks * Options.InterChunkMultiplier, TimeSpan.MaxValue.Ticks / 2));
+        return scaled < floor ? floor : scaled > ceiling ? ceiling : scaled;
     }
 }

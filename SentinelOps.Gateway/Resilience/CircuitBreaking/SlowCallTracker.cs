@@ -1,22 +1,26 @@
 namespace SentinelOps.Gateway.Resilience.CircuitBreaking;
 
 /// <summary>
-/// The slow-call state of one provider: its learnt time to first token, the attempts still waiting for one, and
-/// whether it has stalled. <see cref="CircuitBreaker"/> owns one and consults it under its lock; the thresholds come
-/// from the <see cref="SlowCallPolicy"/>.
+/// The slow-call state of one provider: its learnt time to first token and wait between chunks, the attempts still
+/// waiting for a first token, and whether it has stalled. <see cref="CircuitBreaker"/> owns one and consults it under
+/// its lock; the limits come from the <see cref="SlowCallPolicy"/>.
 /// </summary>
 /// <remarks>
 /// The provider is stalled while an attempt has waited past the threshold without a first token, or when the last
-/// attempt to end had stalled, until an attempt let through later is answered. Not thread-safe.
+/// attempt to end had stalled, until an attempt let through later is answered; and after a stream stalled past its
+/// first token, until a call succeeds (a first token proves nothing about a provider that stalls after it).
+/// Not thread-safe.
 /// </remarks>
 internal sealed class SlowCallTracker
 {
     private readonly SlowCallPolicy _policy;
     private readonly TimeProvider _timeProvider;
-    private readonly TimeToFirstTokenEstimator _timeToFirstToken = new();
+    private readonly MedianLatencyEstimator _timeToFirstToken = new();
+    private readonly MedianLatencyEstimator _longestChunkGap = new();
     private readonly PendingAttemptList _waiting = new();
 
     private bool _lastEndedStalled;
+    private bool _streamStalled;
     private long _newestAnsweredStart = long.MinValue;
 
     public SlowCallTracker(SlowCallPolicy policy, TimeProvider timeProvider)
@@ -24,6 +28,7 @@ internal sealed class SlowCallTracker
         _policy = policy;
         _timeProvider = timeProvider;
         Threshold = policy.ThresholdFor(null);
+        InterChunkLimit = policy.InterChunkLimitFor(null);
     }
 
     /// <summary>The slow-call threshold now.</summary>
@@ -31,6 +36,9 @@ internal sealed class SlowCallTracker
 
     /// <summary>The typical (median) time to first token, once learnt.</summary>
     public TimeSpan? TypicalTimeToFirstToken => _timeToFirstToken.Median;
+
+    /// <summary>How long a stream may wait for its next chunk after its first token, now.</summary>
+    public TimeSpan InterChunkLimit { get; private set; }
 
     /// <summary>Stall trials in flight.</summary>
     public int TrialsInFlight { get; set; }
@@ -48,7 +56,7 @@ internal sealed class SlowCallTracker
 
     /// <summary>Whether the provider is stalled at <paramref name="now"/>.</summary>
     public bool IsStalled(long now) =>
-        _lastEndedStalled || (_waiting.Oldest is { } oldest && _timeProvider.GetElapsedTime(oldest.StartedAt, now) >= Threshold);
+        _lastEndedStalled || _streamStalled || (_waiting.Oldest is { } oldest && _timeProvider.GetElapsedTime(oldest.StartedAt, now) >= Threshold);
 
     /// <summary>Whether <paramref name="attempt"/> has waited past the threshold without being answered.</summary>
     public bool HasStalled(PendingAttempt attempt, long now) =>
@@ -98,16 +106,34 @@ internal sealed class SlowCallTracker
         return _timeProvider.GetElapsedTime(attempt.StartedAt, now);
     }
 
+    /// <summary>
+    /// A call succeeded. With <paramref name="longestChunkGap"/> (a stream that delivered content), its longest wait
+    /// between chunks is learnt and the inter-chunk limit follows. A stall after a first token is over.
+    /// </summary>
+    public void Succeeded(TimeSpan? longestChunkGap)
+    {
+        _streamStalled = false;
+        if (longestChunkGap is { } gap)
+        {
+            _longestChunkGap.Observe(gap);
+            InterChunkLimit = _policy.InterChunkLimitFor(_longestChunkGap.Median);
+        }
+    }
+
+    /// <summary>A stream went silent past its inter-chunk limit after its first token: the provider is stalled until a
+    /// call succeeds.</summary>
+    public void StreamStalled() => _streamStalled = true;
+
     /// <summary><paramref name="attempt"/> ended without a verdict before it stalled: it no longer waits.</summary>
     public void Forget(PendingAttempt attempt) => _waiting.Remove(attempt);
 
     /// <summary>The circuit closed: trials no longer apply and a past stall is no longer evidence.</summary>
-    public void OnClosed() => _lastEndedStalled = false;
+    public void OnClosed() => _lastEndedStalled = _streamStalled = false;
 
     /// <summary>Forgets every waiting attempt and past stall (closed from outside).</summary>
     public void Forget()
     {
         _waiting.Clear();
-        _lastEndedStalled = false;
+        _lastEndedStalled = _streamStalled = false;
     }
 }

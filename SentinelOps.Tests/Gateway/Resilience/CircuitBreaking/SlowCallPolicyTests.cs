@@ -35,7 +35,7 @@ public sealed class SlowCallPolicyTests
     [Fact]
     public void TheEstimator_SkipsTheFirstCall_WhichAlsoPaysForTheGatewaysWarmUp()
     {
-        var estimator = new TimeToFirstTokenEstimator();
+        var estimator = new MedianLatencyEstimator();
 
         estimator.Observe(TimeSpan.FromSeconds(4));
         Assert.Null(estimator.Median);
@@ -47,7 +47,7 @@ public sealed class SlowCallPolicyTests
     [Fact]
     public void TheEstimator_IsTheMedianOfTheRecentCalls_SoOneSlowCallDoesNotMoveIt()
     {
-        var estimator = new TimeToFirstTokenEstimator();
+        var estimator = new MedianLatencyEstimator();
         estimator.Observe(TimeSpan.Zero);
         foreach (var ms in new[] { 100, 120, 90, 10_000, 110 })
         {
@@ -60,18 +60,39 @@ public sealed class SlowCallPolicyTests
     [Fact]
     public void TheEstimator_ForgetsCallsOlderThanItsWindow()
     {
-        var estimator = new TimeToFirstTokenEstimator();
+        var estimator = new MedianLatencyEstimator();
         estimator.Observe(TimeSpan.Zero);
-        for (var i = 0; i < TimeToFirstTokenEstimator.WindowSize; i++)
+        for (var i = 0; i < MedianLatencyEstimator.WindowSize; i++)
         {
             estimator.Observe(TimeSpan.FromSeconds(8));
         }
 
-        for (var i = 0; i < (TimeToFirstTokenEstimator.WindowSize / 2) + 1; i++)
+        for (var i = 0; i < (MedianLatencyEstimator.WindowSize / 2) + 1; i++)
         {
             estimator.Observe(TimeSpan.FromMilliseconds(500));
         }
 
         Assert.Equal(TimeSpan.FromMilliseconds(500), estimator.Median);
+    }
+
+    [Fact]
+    public void BeforeAnyObservation_TheInterChunkLimitIsItsCeiling_TenSecondsByDefault()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(10), SlowCallPolicy.Default.InterChunkLimitFor(null));
+
+        var policy = new SlowCallPolicy(new SlowCallOptions { InterChunkMaxLimit = TimeSpan.FromSeconds(4) }, TimeSpan.FromSeconds(15));
+        Assert.Equal(TimeSpan.FromSeconds(4), policy.InterChunkLimitFor(null));
+    }
+
+    [Fact]
+    public void TheInterChunkLimit_IsTheMultipleOfTheTypicalLongestGap_BetweenItsFloorAndCeiling()
+    {
+        var policy = new SlowCallPolicy(
+            new SlowCallOptions { InterChunkMultiplier = 3, InterChunkMinLimit = TimeSpan.FromSeconds(1), InterChunkMaxLimit = TimeSpan.FromSeconds(8) },
+            TimeSpan.FromSeconds(15));
+
+        Assert.Equal(TimeSpan.FromSeconds(6), policy.InterChunkLimitFor(TimeSpan.FromSeconds(2)));
+        Assert.Equal(TimeSpan.FromSeconds(1), policy.InterChunkLimitFor(TimeSpan.FromMilliseconds(50)));
+        Assert.Equal(TimeSpan.FromSeconds(8), policy.InterChunkLimitFor(TimeSpan.FromMinutes(1)));
     }
 }

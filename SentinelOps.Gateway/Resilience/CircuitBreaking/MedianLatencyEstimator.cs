@@ -1,15 +1,16 @@
 namespace SentinelOps.Gateway.Resilience.CircuitBreaking;
 
 /// <summary>
-/// A provider's typical time to first token: the median of its last <see cref="WindowSize"/> observations, which
-/// neither one slow call nor one burst of fast ones can move far.
+/// A provider's typical latency of one kind (its time to first token, or the longest wait between chunks of a stream):
+/// the median of its last <see cref="WindowSize"/> observations, which neither one slow call nor one burst of fast
+/// ones can move far.
 /// </summary>
 /// <remarks>
 /// The very first observation is not kept: the first call to a provider also pays for the gateway's own warm-up (JIT
-/// compilation, the connection and its TLS handshake), and would otherwise set the threshold for the calls after it.
+/// compilation, the connection and its TLS handshake), and would otherwise set the limit for the calls after it.
 /// Constant memory; a few hundred nanoseconds per observation. Not thread-safe: its owner serialises access.
 /// </remarks>
-internal sealed class TimeToFirstTokenEstimator
+internal sealed class MedianLatencyEstimator
 {
     /// <summary>How many recent observations the median is taken over.</summary>
     public const int WindowSize = 16;
@@ -22,8 +23,8 @@ internal sealed class TimeToFirstTokenEstimator
     /// <summary>The median of the recent observations; <see langword="null"/> before any was kept.</summary>
     public TimeSpan? Median { get; private set; }
 
-    /// <summary>Adds one observed time to first token.</summary>
-    public void Observe(TimeSpan timeToFirstToken)
+    /// <summary>Adds one observation.</summary>
+    public void Observe(TimeSpan latency)
     {
         if (!_warmedUp)
         {
@@ -31,7 +32,7 @@ internal sealed class TimeToFirstTokenEstimator
             return;
         }
 
-        _samples[_next] = Math.Max(0, timeToFirstToken.Ticks);
+        _samples[_next] = Math.Max(0, latency.Ticks);
         _next = (_next + 1) % WindowSize;
         _count = Math.Min(_count + 1, WindowSize);
 
