@@ -9,9 +9,13 @@ source bench/common.sh
 primary=127.0.0.1:9101 fallback=127.0.0.1:9102 gateway=127.0.0.1:9100
 
 build
+# The gateway's Redis, as deployed: incidents, metrics and the response cache live there (the cache case needs it).
+command -v redis-server >/dev/null || { echo "redis-server is needed: apt-get install redis-server" >&2; exit 1; }
+redis-server --port 9109 --save '' --appendonly no >/dev/null 2>&1 &
+pids+=($!)
 start_simulator primary OpenAI sim-gpt-4o-mini $primary
 start_simulator fallback Ollama llama3.2:1b $fallback
-start_gateway $gateway Gateway__CircuitBreaker__BreakDuration=00:00:05 Gateway__Timeouts__Attempt=00:00:01 Gateway__Cache__Enabled=true \
+start_gateway $gateway ConnectionStrings__redis=127.0.0.1:9109 Gateway__CircuitBreaker__BreakDuration=00:00:05 Gateway__Timeouts__Attempt=00:00:01 Gateway__Cache__Enabled=true \
   Providers__0__Name=primary Providers__0__Kind=OpenAI Providers__0__Endpoint="http://$primary/v1" Providers__0__Model=sim-gpt-4o-mini \
   Providers__1__Name=fallback Providers__1__Kind=Ollama Providers__1__Endpoint="http://$fallback" Providers__1__Model=llama3.2:1b
 wait_until_up "http://$primary/health" "http://$fallback/health" "http://$gateway/health"

@@ -19,15 +19,24 @@ public sealed partial class ResponseCacheChatClient : DistributedCachingChatClie
 
     private readonly IDistributedCache _storage;
     private readonly ResponseCacheOptions _options;
+    private readonly Func<bool> _available;
     private readonly ILogger _logger;
 
     /// <summary>Creates the cache over <paramref name="innerClient"/>, storing in <paramref name="storage"/>.</summary>
-    public ResponseCacheChatClient(IChatClient innerClient, IDistributedCache storage, ResponseCacheOptions options, ILogger<ResponseCacheChatClient>? logger = null)
+    /// <param name="innerClient">The rest of the pipeline.</param>
+    /// <param name="storage">Where answers are kept.</param>
+    /// <param name="options">What is cached, for how long.</param>
+    /// <param name="available">Whether the storage can answer now (the Redis connection is up); while it cannot, the
+    /// cache is skipped at no cost instead of waiting out <see cref="ResponseCacheOptions.Timeout"/> twice a request.</param>
+    /// <param name="logger">Where cache failures are logged.</param>
+    public ResponseCacheChatClient(
+        IChatClient innerClient, IDistributedCache storage, ResponseCacheOptions options, Func<bool>? available = null, ILogger<ResponseCacheChatClient>? logger = null)
         : base(innerClient, storage)
     {
         ArgumentNullException.ThrowIfNull(options);
         _storage = storage;
         _options = options;
+        _available = available ?? (static () => true);
         _logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     }
 
@@ -39,7 +48,7 @@ public sealed partial class ResponseCacheChatClient : DistributedCachingChatClie
 
     /// <inheritdoc/>
     protected override bool EnableCaching(IEnumerable<ChatMessage> messages, ChatOptions? options) =>
-        base.EnableCaching(messages, options) && options?.Temperature == 0 && ResponseCacheRequest.Current?.NoStore != true;
+        base.EnableCaching(messages, options) && options?.Temperature == 0 && ResponseCacheRequest.Current?.NoStore != true && _available();
 
     /// <inheritdoc/>
     protected override string GetCacheKey(IEnumerable<ChatMessage> messages, ChatOptions? options, params ReadOnlySpan<object?> additionalValues) =>

@@ -20,6 +20,7 @@ public static class ResponseCacheChatClientBuilderExtensions
                     innerClient,
                     services.GetRequiredService<IDistributedCache>(),
                     options,
+                    services.GetService<StackExchange.Redis.IConnectionMultiplexer>() is { } redis ? () => redis.IsConnected : null,
                     services.GetService<ILogger<ResponseCacheChatClient>>())
                 : innerClient);
     }
