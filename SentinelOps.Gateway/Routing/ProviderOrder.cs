@@ -77,5 +77,5 @@ internal sealed class ProviderOrder
         return order;
     }
 
-    private static TimeSpan Latency(ProviderClient provider) => provider.Breaker.GetSnapshot().AverageLatency ?? TimeSpan.Zero;
+    private static TimeSpan Latency(ProviderClient provider) => provider.Breaker.AverageLatency ?? TimeSpan.Zero;
 }

@@ -22,6 +22,19 @@ public sealed partial class CircuitBreaker
         }
     }
 
+    /// <summary>Smoothed latency of successful calls (for a stream, to its first token), once there has been one.</summary>
+    /// <remarks>The routers' per-request read: one lock, no snapshot.</remarks>
+    public TimeSpan? AverageLatency
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _averageLatencyMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
+            }
+        }
+    }
+
     /// <summary>Reports a successful call.</summary>
     /// <param name="permit">The call's permit.</param>
     /// <param name="latency">Its time to first token (a stream) or to its whole response.</param>
