@@ -2,7 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace SentinelOps.Gateway.Apis;
 
-/// <summary>The answer of <c>POST /api/chat</c> (the seed API's shape).</summary>
+/// <summary>The answer of <c>POST /api/chat</c> (the seed API's shape, plus <c>hedged</c>: whether the request was also
+/// started on a second provider because the first sent no first token within the hedging delay).</summary>
 public sealed record ChatApiResponse(
     [property: JsonPropertyName("trace_id")] string TraceId,
     [property: JsonPropertyName("provider_used")] string ProviderUsed,
@@ -12,4 +13,5 @@ public sealed record ChatApiResponse(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("failover_occurred")] bool FailoverOccurred,
     [property: JsonPropertyName("failover_chain")] IReadOnlyList<string> FailoverChain,
-    [property: JsonPropertyName("tokens_used")] long? TokensUsed);
+    [property: JsonPropertyName("tokens_used")] long? TokensUsed,
+    [property: JsonPropertyName("hedged")] bool Hedged = false);
