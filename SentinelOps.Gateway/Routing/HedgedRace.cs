@@ -35,6 +35,7 @@ internal sealed class HedgedRace<T>
     private ProviderClient? _tryAgain;
     private CancellationTokenSource? _timer;
     private Task? _delay;
+    private TimeSpan _delayTime;
     private bool _hedgeDecided;
     private bool _hedged;
 
@@ -79,7 +80,8 @@ internal sealed class HedgedRace<T>
                 if (!_hedgeDecided && _delay is null && _running is [{ SawFirstContent: false } alone])
                 {
                     _timer = new CancellationTokenSource();
-                    _delay = Task.Delay(_hedger.DelayFor(alone.Provider), _hedger.TimeProvider, _timer.Token);
+                    _delayTime = _hedger.DelayFor(alone.Provider);
+                    _delay = Task.Delay(_delayTime, _hedger.TimeProvider, _timer.Token);
                 }
 
                 await Task.WhenAny(Waits());
@@ -142,7 +144,19 @@ internal sealed class HedgedRace<T>
             StopTimer(); // a new lone attempt gets a timer of its own
 
             // Rethrows the request's cancellation, or an error that ends the request; `finally` cancels the rest.
-            var (result, failure) = attempt.Completion.GetAwaiter().GetResult();
+            (T? Result, ProviderFailure? Failure) outcome;
+            try
+            {
+                outcome = attempt.Completion.GetAwaiter().GetResult();
+            }
+            catch (Exception ex)
+            {
+                attempt.Decide(ex is OperationCanceledException ? "cancelled" : "failed", _hedger.Recorder);
+                attempt.Cancellation.Dispose();
+                throw;
+            }
+
+            var (result, failure) = outcome;
             if (result is not null)
             {
                 attempt.Decide("won", _hedger.Recorder);
@@ -257,7 +271,7 @@ internal sealed class HedgedRace<T>
         var span = GatewayTelemetry.Activities.StartActivity("sentinel.hedge");
         span?.SetTag("sentinel.hedge.provider", provider.Name);
         span?.SetTag("sentinel.hedge.for", hedgeOf.Name);
-        span?.SetTag("sentinel.hedge.delay_ms", _hedger.DelayFor(hedgeOf).TotalMilliseconds);
+        span?.SetTag("sentinel.hedge.delay_ms", _delayTime.TotalMilliseconds);
         try
         {
             var (completion, firstContent) = _start(provider, cancellation.Token);
