@@ -26,7 +26,7 @@ openai='{"model":"any","messages":[{"role":"user","content":"hello benchmark"}]}
 ttfb() { # url -> "p50 p90" in ms over $requests streamed requests, one at a time
   for _ in $(seq "$requests"); do
     curl -s -o /dev/null --max-time 30 -w '%{time_starttransfer}\n' "$1" -H 'content-type: application/json' -d "$stream"
-  done | sort -n | awk '{ v[NR] = $1 * 1000 } END { p50 = int((NR + 1) / 2); p90 = int(NR * 0.9 + 0.999); printf "%.0f %.0f", v[p50], v[p90] }'
+  done | sort -n | awk '{ v[NR] = $1 * 1000 } END { p50 = int((NR + 1) / 2); p90 = int(NR * 0.9 + 0.999); printf "%.0f %.0f\n", v[p50], v[p90] }'
 }
 
 hedged_count() { curl -sf "http://$1/api/metrics" | sed -E 's/.*"total_hedged":([0-9]+).*/\1/'; }
