@@ -2,8 +2,9 @@ using System.Text.Json.Serialization;
 
 namespace SentinelOps.Gateway.Apis;
 
-/// <summary>The answer of <c>POST /api/chat</c> (the seed API's shape, plus <c>hedged</c>: whether the request was also
-/// started on a second provider because the first sent no first token within the hedging delay).</summary>
+/// <summary>The answer of <c>POST /api/chat</c>: the seed API's nine fields, and <c>hedged: true</c> only on an answer
+/// that was hedged (the request also started on a second provider because the first sent no first token within the
+/// hedging delay), so the seed's shape is unchanged otherwise.</summary>
 public sealed record ChatApiResponse(
     [property: JsonPropertyName("trace_id")] string TraceId,
     [property: JsonPropertyName("provider_used")] string ProviderUsed,
@@ -14,4 +15,4 @@ public sealed record ChatApiResponse(
     [property: JsonPropertyName("failover_occurred")] bool FailoverOccurred,
     [property: JsonPropertyName("failover_chain")] IReadOnlyList<string> FailoverChain,
     [property: JsonPropertyName("tokens_used")] long? TokensUsed,
-    [property: JsonPropertyName("hedged")] bool Hedged = false);
+    [property: JsonPropertyName("hedged"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Hedged = false);

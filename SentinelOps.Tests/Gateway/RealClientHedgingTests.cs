@@ -79,6 +79,15 @@ public sealed class RealClientHedgingTests(ITestOutputHelper output)
             output.WriteLine($"{primaryProtocol} primary, hedging off: {time.TotalMilliseconds:0} ms");
             Assert.True(time >= TimeSpan.FromMilliseconds(SlowMilliseconds * 0.9), $"{time.TotalMilliseconds:0} ms without hedging");
         }
+
+        // Unhedged, the seed API's answer keeps its nine fields.
+        using var plainHttp = plain.CreateClient();
+        using var plainChat = await plainHttp.PostAsJsonAsync("api/chat", new { message = "anyone?" });
+        plainChat.EnsureSuccessStatusCode();
+        using var plainBody = JsonDocument.Parse(await plainChat.Content.ReadAsStringAsync());
+        Assert.Equal("primary", plainBody.RootElement.GetProperty("provider_used").GetString());
+        Assert.False(plainBody.RootElement.TryGetProperty("hedged", out _));
+        Assert.Equal(9, plainBody.RootElement.EnumerateObject().Count());
     }
 
     private static Task<GatewayServer> StartGatewayAsync(SimulatorServer primary, SimulatorServer fallback, bool hedging) =>

@@ -23,8 +23,7 @@ internal static class OperationDocs
           "status": "success",
           "failover_occurred": false,
           "failover_chain": [],
-          "tokens_used": 187,
-          "hedged": false
+          "tokens_used": 187
         }
         """;
 
@@ -76,7 +75,7 @@ internal static class OperationDocs
             "The seed API. Sends the message to the first healthy provider in priority order and fails over to the next on "
             + "a provider error (5xx, 408, 429, timeout, connection failure); an open circuit is skipped without a call. The "
             + "answer says which provider answered (`provider_used`), whether failover happened and which providers failed "
-            + "first (`failover_chain`), and whether it was hedged (`hedged`: with `Gateway:Hedging:Enabled`, also started on the "
+            + "first (`failover_chain`), and, only when it was hedged, `hedged: true` (with `Gateway:Hedging:Enabled`, also started on the "
             + "next provider because the first sent no first token within the hedging delay; `provider_used` is the one that "
             + "answered first). A bad request is a 400 problem naming each field; when every provider fails the answer "
             + "is 503 with each provider's error and `Retry-After`.",
