@@ -33,6 +33,10 @@ public static class OpenAiApi
     /// <summary>Response header saying whether another provider failed first (<c>true</c>/<c>false</c>).</summary>
     public const string FailoverHeader = "x-sentinel-failover";
 
+    /// <summary>Response header present (<c>true</c>) only on a hedged answer: the request was also started on a second
+    /// provider because the first sent no first token within the hedging delay.</summary>
+    public const string HedgedHeader = "x-sentinel-hedged";
+
     /// <summary>The response header that marks an answer served from the response cache (<c>hit</c>).</summary>
     public const string CacheHeader = "x-sentinel-cache";
 
@@ -152,6 +156,11 @@ public static class OpenAiApi
 
         context.Response.Headers[ProviderHeader] = routing.Provider;
         context.Response.Headers[FailoverHeader] = routing.FailoverOccurred ? "true" : "false";
+        if (routing.Hedged)
+        {
+            context.Response.Headers[HedgedHeader] = "true";
+        }
+
         if (routing.Provider == ResponseCacheChatClient.CacheProvider)
         {
             context.Response.Headers[CacheHeader] = "hit";

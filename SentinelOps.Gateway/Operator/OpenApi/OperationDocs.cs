@@ -75,7 +75,9 @@ internal static class OperationDocs
             "The seed API. Sends the message to the first healthy provider in priority order and fails over to the next on "
             + "a provider error (5xx, 408, 429, timeout, connection failure); an open circuit is skipped without a call. The "
             + "answer says which provider answered (`provider_used`), whether failover happened and which providers failed "
-            + "first (`failover_chain`). A bad request is a 400 problem naming each field; when every provider fails the answer "
+            + "first (`failover_chain`), and, only when it was hedged, `hedged: true` (with `Gateway:Hedging:Enabled`, also started on the "
+            + "next provider because the first sent no first token within the hedging delay; `provider_used` is the one that "
+            + "answered first). A bad request is a 400 problem naming each field; when every provider fails the answer "
             + "is 503 with each provider's error and `Retry-After`.",
             typeof(ChatApiRequest),
             new Dictionary<string, string> { ["prompt"] = ChatRequestExample },
@@ -89,7 +91,8 @@ internal static class OperationDocs
             "OpenAI-compatible chat completion",
             "Any OpenAI SDK can use the gateway by setting its base URL to `<gateway>/v1`. JSON or server-sent events "
             + "(`stream: true`, with a final usage chunk when `stream_options.include_usage`). Headers `x-sentinel-provider` and "
-            + "`x-sentinel-failover` say who answered. Streams fail over until the first content chunk; after it a provider "
+            + "`x-sentinel-failover` say who answered; `x-sentinel-hedged: true` marks an answer that was hedged on a second "
+            + "provider (`Gateway:Hedging`). Streams fail over until the first content chunk; after it a provider "
             + "failure ends the stream with an error event (`code: stream_interrupted`) and no `[DONE]`.",
             RequestExamples: new Dictionary<string, string>
             {
