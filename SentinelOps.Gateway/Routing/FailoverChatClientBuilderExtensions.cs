@@ -9,7 +9,8 @@ public static class FailoverChatClientBuilderExtensions
 {
     /// <summary>
     /// Sends each request to the <see cref="ProviderChain"/>'s providers in priority order until one answers, within
-    /// <see cref="GatewayOptions.RequestTimeout"/>. It ends the pipeline: the providers' own pipelines are below it.
+    /// <see cref="GatewayOptions.RequestTimeout"/>, continuing a stream that fails mid-answer on the next provider when
+    /// <see cref="StreamingOptions.Continuation"/> is on. It ends the pipeline: the providers' own pipelines are below it.
     /// </summary>
     public static ChatClientBuilder UseFailover(this ChatClientBuilder builder)
     {
@@ -20,6 +21,7 @@ public static class FailoverChatClientBuilderExtensions
             services.GetService<TimeProvider>() ?? TimeProvider.System,
             services.GetService<ILogger<ProviderFailoverChatClient>>(),
             services.GetRequiredService<ProviderHealthUpdater>(),
-            services.GetRequiredService<IOptions<RoutingOptions>>().Value.ParsedStrategy));
+            services.GetRequiredService<IOptions<RoutingOptions>>().Value.ParsedStrategy,
+            services.GetRequiredService<IOptions<StreamingOptions>>().Value.Continuation));
     }
 }

@@ -79,7 +79,8 @@ internal static class OllamaApi
 
         // Ollama streams a tool call whole, in one line, as its only chunk.
         var chunks = reply.ToolCall is null ? reply.Chunks : [string.Empty];
-        for (var i = 0; i < chunks.Count; i++)
+        // A fault after N chunks strikes before chunk N, or before the stream's end when N is the number of chunks.
+        for (var i = 0; i <= chunks.Count; i++)
         {
             if (fault.Mode == FaultMode.StreamCut && i == fault.AfterChunks)
             {
@@ -89,6 +90,11 @@ internal static class OllamaApi
             if (fault.Mode == FaultMode.Stall && i == fault.AfterChunks && !await FaultResponder.WaitForReleaseAsync(context, fault))
             {
                 return;
+            }
+
+            if (i == chunks.Count)
+            {
+                break;
             }
 
             await WriteLineAsync(context, new

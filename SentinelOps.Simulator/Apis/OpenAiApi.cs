@@ -90,7 +90,8 @@ internal static class OpenAiApi
         }
 
         var stream = new ServerSentEventWriter(context.Response);
-        for (var i = 0; i < reply.Chunks.Count; i++)
+        // A fault after N chunks strikes before chunk N, or before the stream's end when N is the number of chunks.
+        for (var i = 0; i <= reply.Chunks.Count; i++)
         {
             if (fault.Mode == FaultMode.StreamCut && i == fault.AfterChunks)
             {
@@ -100,6 +101,11 @@ internal static class OpenAiApi
             if (fault.Mode == FaultMode.Stall && i == fault.AfterChunks && !await FaultResponder.WaitForReleaseAsync(context, fault))
             {
                 return;
+            }
+
+            if (i == reply.Chunks.Count)
+            {
+                break;
             }
 
             await stream.WriteAsync(Chunk(id, created, settings.EffectiveModel, Delta(reply, i), null), context.RequestAborted);

@@ -8,8 +8,8 @@ namespace SentinelOps.Simulator.Replies;
 /// of answer, in this order:
 /// <list type="bullet">
 /// <item>a continuation: the conversation ends with an assistant message and a user message asking to continue it,
-/// and that assistant text is a strict prefix of the answer to the question before it: the answer is the rest of it,
-/// so a gateway's mid-stream continuation can be checked to the character;</item>
+/// and that assistant text is a prefix of the answer to the question before it: the answer is the rest of it (nothing,
+/// when it was all there), so a gateway's mid-stream continuation can be checked to the character;</item>
 /// <item>a tool call, when the request offers tools and ends with a user message: a call to the first tool with
 /// <c>{"question": "&lt;that message&gt;"}</c>, streamed in three argument fragments;</item>
 /// <item>otherwise <c>Simulated answer to: &lt;last user message&gt;</c>.</item>
@@ -75,7 +75,7 @@ public sealed class SimulatedReply
         return new SimulatedReply(SplitAfterSpaces(answer), promptTokens, cut, toolCall: null);
     }
 
-    // [… user question, assistant partial, user "continue …"] where the partial is a strict prefix of the answer.
+    // [… user question, assistant partial, user "continue …"] where the partial is a prefix of the answer.
     private static bool IsContinuation(IReadOnlyList<string> roles, IReadOnlyList<string> texts, int? maxTokens, out string remainder, out bool truncated)
     {
         remainder = string.Empty;
@@ -89,7 +89,7 @@ public sealed class SimulatedReply
 
         var partial = texts[last - 1];
         var (answer, cut) = Answer(LastUserMessage(roles, texts, last - 1), maxTokens);
-        if (partial.Length == 0 || partial.Length >= answer.Length || !answer.StartsWith(partial, StringComparison.Ordinal))
+        if (partial.Length == 0 || !answer.StartsWith(partial, StringComparison.Ordinal))
         {
             return false;
         }
