@@ -138,6 +138,28 @@ public sealed class StreamContinuationTests
     }
 
     [Fact]
+    public async Task TextFollowedByAToolCallStillUnderWay_IsContinuedAsText()
+    {
+        // The call's fragments never reached the caller (no FunctionCallContent yet): only the text is continued.
+        var fragment = new ChatResponseUpdate { Role = ChatRole.Assistant };
+        var first = Streaming(Then(Updates(["Let me look. "]), fragment, new IOException("reset")));
+        List<ChatMessage>? sent = null;
+        var second = new TestChatClient
+        {
+            GetStreamingResponseAsyncCallback = (messages, _, _) =>
+            {
+                sent = [.. messages];
+                return Updates(["Done."]);
+            },
+        };
+
+        var updates = await Client(("a", first), ("b", second)).GetStreamingResponseAsync(Prompt).ToListAsync();
+
+        Assert.Equal("Let me look. Done.", string.Concat(updates.Select(u => u.Text)));
+        Assert.Equal("Let me look. ", sent![^2].Text);
+    }
+
+    [Fact]
     public async Task AStreamBrokenInsideAToolCall_BeforeAnyContent_IsFailedOverWhole_NotContinued()
     {
         // What Microsoft.Extensions.AI's OpenAI client yields for tool-call fragments: updates without content.
