@@ -57,7 +57,7 @@ internal sealed class DeliveredAnswer
             return false;
         }
 
-        if (!_identified && (update.ResponseId ?? update.MessageId) is not null)
+        if (!_identified && !_continued && (update.ResponseId ?? update.MessageId) is not null)
         {
             (_identified, _responseId, _messageId, _createdAt) = (true, update.ResponseId, update.MessageId, update.CreatedAt);
         }

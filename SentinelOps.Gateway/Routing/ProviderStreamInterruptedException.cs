@@ -29,6 +29,6 @@ public sealed class ProviderStreamInterruptedException : Exception
     /// <summary>The provider and what went wrong.</summary>
     public ProviderFailure Failure { get; }
 
-    /// <summary>Every provider that failed this request, in order.</summary>
+    /// <summary>The providers to count as failed: the one that stopped, and, when a continuation was tried, every provider that failed this request, in order.</summary>
     public IReadOnlyList<ProviderFailure> Failures { get; }
 }

@@ -4,11 +4,6 @@ using SentinelOps.Gateway.Resilience;
 
 namespace SentinelOps.Gateway.Routing;
 
-/// <summary>Opens a provider's stream and reads it up to its first content (the failover client's way of opening).</summary>
-/// <returns>The stream and what it sent so far, or the provider's failure.</returns>
-internal delegate Task<(IAsyncEnumerator<ChatResponseUpdate>? Stream, List<ChatResponseUpdate> Opening, ProviderFailure? Failure)> StreamOpener(
-    ProviderClient provider, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken);
-
 /// <summary>
 /// Relays a committed stream (content has reached the caller) and, when its provider stalls or breaks mid-answer,
 /// asks the next healthy provider to continue the answer where it stopped, in the same stream.
