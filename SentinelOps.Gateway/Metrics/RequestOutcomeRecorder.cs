@@ -84,7 +84,7 @@ public sealed class RequestOutcomeRecorder
         {
             ProvidersExhaustedException exhausted => exhausted.Failures,
             RequestDeadlineExceededException deadline => deadline.Failures,
-            ProviderStreamInterruptedException interrupted => [interrupted.Failure],
+            ProviderStreamInterruptedException interrupted => interrupted.Failures,
             _ => [],
         };
         _counters.RecordFailure(failures, cancelled);

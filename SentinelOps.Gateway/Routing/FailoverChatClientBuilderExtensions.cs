@@ -11,7 +11,8 @@ public static class FailoverChatClientBuilderExtensions
     /// <summary>
     /// Sends each request to the <see cref="ProviderChain"/>'s providers in priority order until one answers, within
     /// <see cref="GatewayOptions.RequestTimeout"/>, hedging a provider slow to its first token when
-    /// <c>Gateway:Hedging:Enabled</c>. It ends the pipeline: the providers' own pipelines are below it.
+    /// <c>Gateway:Hedging:Enabled</c>, and continuing a stream that fails mid-answer on the next provider when
+    /// <see cref="StreamingOptions.Continuation"/> is on. It ends the pipeline: the providers' own pipelines are below it.
     /// </summary>
     public static ChatClientBuilder UseFailover(this ChatClientBuilder builder)
     {
@@ -23,6 +24,7 @@ public static class FailoverChatClientBuilderExtensions
             services.GetService<ILogger<ProviderFailoverChatClient>>(),
             services.GetRequiredService<ProviderHealthUpdater>(),
             services.GetRequiredService<IOptions<RoutingOptions>>().Value.ParsedStrategy,
+            services.GetRequiredService<IOptions<StreamingOptions>>().Value.Continuation,
             Hedger(services)));
     }
 

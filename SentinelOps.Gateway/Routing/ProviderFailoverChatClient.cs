@@ -20,7 +20,8 @@ namespace SentinelOps.Gateway.Routing;
 /// returned rather than tried elsewhere. One deadline bounds the whole request, retries and failovers included; for
 /// a stream it bounds the time to its first content.</para>
 /// <para>A stream is committed to a provider by its first content update: until then a failure moves on to the next
-/// provider and nothing the failed one sent reaches the caller; after it, a failure ends the stream with
+/// provider and nothing the failed one sent reaches the caller; after it, a failure is continued by the next provider
+/// (<see cref="StreamContinuation"/>) when continuation is on, and otherwise ends the stream with
 /// <see cref="ProviderStreamInterruptedException"/>.</para>
 /// <para>With a <see cref="ProviderHedger"/> (<c>Gateway:Hedging:Enabled</c>), a provider slow to its first content is
 /// raced against the next candidate until one sends content (<see cref="HedgedRace{T}"/>); without one, nothing of
@@ -34,6 +35,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly ProviderHedger? _hedger;
+    private readonly StreamContinuation? _continuation;
 
     /// <summary>Creates a failover client over <paramref name="providers"/>, tried in the given order.</summary>
     /// <param name="providers">The providers, in priority order.</param>
@@ -42,6 +44,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
     /// <param name="logger">Where failovers are logged.</param>
     /// <param name="strategy">The order in which each request tries the providers.</param>
     /// <param name="health">Through which an early trial is started when every circuit refuses; one over these providers' circuits when omitted.</param>
+    /// <param name="continueStreams">Whether a stream that fails mid-answer is continued by the next provider (<see cref="StreamingOptions.Continuation"/>).</param>
     /// <param name="hedger">Races a provider slow to its first token against the next (<see cref="HedgingOptions"/>); none: hedging is off.</param>
     public ProviderFailoverChatClient(
         IReadOnlyList<ProviderClient> providers,
@@ -50,6 +53,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         ILogger<ProviderFailoverChatClient>? logger = null,
         ProviderHealthUpdater? health = null,
         RoutingStrategy strategy = RoutingStrategy.Priority,
+        bool continueStreams = false,
         ProviderHedger? hedger = null)
     {
         ArgumentNullException.ThrowIfNull(providers);
@@ -65,6 +69,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _candidates = new HealthyOrPanicProviderPolicy(providers, health ?? new ProviderHealthUpdater(providers.Select(p => p.Breaker)), _logger, strategy);
         _hedger = hedger;
+        _continuation = continueStreams ? new StreamContinuation(_candidates, OpenStreamAsync, requestTimeout, timeProvider, _logger) : null;
     }
 
     /// <inheritdoc/>
@@ -156,9 +161,20 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
 
         // Committed: the deadline covered the wait for the first content; the answer itself may take its time.
         request.CancelAfter(Timeout.InfiniteTimeSpan);
+        (opening[0].AdditionalProperties ??= [])[ProviderRouting.AdditionalPropertiesKey] = Routing(provider, failures, hedged);
+        if (_continuation is not null && !StreamContinuationSwitch.IsOffForCurrentRequest)
+        {
+            // The relay owns the stream from here, and has the next provider continue it if this one fails mid-answer.
+            await foreach (var update in _continuation.RelayAsync(provider, stream, opening, messages, options, failures, request, cancellationToken))
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
         try
         {
-            (opening[0].AdditionalProperties ??= [])[ProviderRouting.AdditionalPropertiesKey] = Routing(provider, failures, hedged);
             foreach (var update in opening)
             {
                 yield return update;
