@@ -54,6 +54,37 @@ public sealed class StreamContinuationRealClientTests
         Assert.Equal(1, (await fallback.GetStatsAsync()).ChatRequests);
     }
 
+    [Theory]
+    [InlineData(SimulatorProtocol.OpenAI, "stall")]
+    [InlineData(SimulatorProtocol.OpenAI, "stream_cut")]
+    [InlineData(SimulatorProtocol.Ollama, "stall")]
+    [InlineData(SimulatorProtocol.Ollama, "stream_cut")]
+    public async Task ANonStreamingRequest_ToAPrimaryThatStopsMidAnswer_IsAnsweredWholeByTheFallback_AndThePrimaryIsSkippedAfterThreeTries(
+        SimulatorProtocol primaryProtocol, string fault)
+    {
+        await using var primary = await SimulatorServer.StartAsync(primaryProtocol);
+        await using var fallback = await SimulatorServer.StartAsync(Other(primaryProtocol));
+        await using var gateway = await GatewayServer.StartAsync(primary, fallback, Chain(primary, fallback));
+        await primary.SetFaultAsync(new { mode = fault, after_chunks = 1 });
+        var (client, _) = OfficialClient(gateway);
+
+        for (var i = 0; i < 5; i++)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var result = await client.CompleteChatAsync([new UserChatMessage("what is up")]);
+
+            // One clean answer, the fallback's alone, within the stall limit (1 s) plus the fallback's time.
+            Assert.Equal(Answer, Assert.Single(result.Value.Content).Text);
+            var headers = result.GetRawResponse().Headers;
+            Assert.Equal(("fallback", "true"), (headers.TryGetValue("x-sentinel-provider", out var p) ? p : null, headers.TryGetValue("x-sentinel-failover", out var f) ? f : null));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"request {i} took {watch.Elapsed}");
+        }
+
+        // Three stalls or cuts open the primary's circuit: the last two requests never reach it.
+        Assert.Equal(3, (await primary.GetStatsAsync()).ChatRequests);
+        Assert.Equal(5, (await fallback.GetStatsAsync()).ChatRequests);
+    }
+
     [Fact]
     public async Task AContinuedStream_CountsAsAFailover_InTheMetricsAndAnIncident()
     {
