@@ -151,10 +151,21 @@ internal sealed partial class MonitorReportApplier(
     {
         if (report is null
             || timeProvider.GetUtcNow() - report.CheckedAt > options.Value.ProviderStatusMaxAge
-            || chain.Find(report.Provider)?.Breaker is not { } breaker
-            || !IsLatest(breaker, report.CheckedAt))
+            || chain.Find(report.Provider) is not { Breaker: var breaker } provider)
         {
             return;
+        }
+
+        // A probe's latency feeds drift draining once: not again when the stored report is replayed.
+        var unseen = !_lastApplied.TryGetValue(breaker.Provider, out var last) || report.CheckedAt > last;
+        if (!IsLatest(breaker, report.CheckedAt))
+        {
+            return;
+        }
+
+        if (unseen && report.LatencyMs is { } probeMs && report.Status != ProviderHealth.Down)
+        {
+            provider.Drift.RecordProbe(TimeSpan.FromMilliseconds(probeMs));
         }
 
         if (report.Status == ProviderHealth.Down)

@@ -1,8 +1,9 @@
 namespace SentinelOps.Gateway.Routing;
 
 /// <summary>
-/// Orders a request's providers by a <see cref="RoutingStrategy"/>. Thread-safe; <see cref="RoutingStrategy.Priority"/>
-/// costs nothing (the configured list as it is).
+/// Orders a request's providers by a <see cref="RoutingStrategy"/>, then lets drift draining move a degraded provider
+/// back (<see cref="ProviderClient.Drift"/>). Thread-safe; <see cref="RoutingStrategy.Priority"/> with no provider
+/// degraded costs nothing but a read of each weight (the configured list as it is).
 /// </summary>
 internal sealed class ProviderOrder
 {
@@ -29,13 +30,59 @@ internal sealed class ProviderOrder
     }
 
     /// <summary>The providers for one request, in the order to try them.</summary>
-    public IReadOnlyList<ProviderClient> Next() => _strategy switch
+    public IReadOnlyList<ProviderClient> Next() => Drained(_strategy switch
     {
         RoutingStrategy.Weighted => Weighted(),
         RoutingStrategy.LeastLatency => LeastLatency(),
         RoutingStrategy.Cost => _byCost!,
         _ => _providers,
-    };
+    });
+
+    /// <summary>
+    /// Drift draining over any strategy's order: one draw per request; a provider whose drift weight is at or below
+    /// the draw gives its place to the next provider that keeps its own, and stays right behind it, so it is still tried
+    /// when that one fails. A provider at weight w thus keeps its place in a share w of requests.
+    /// </summary>
+    internal IReadOnlyList<ProviderClient> Drained(IReadOnlyList<ProviderClient> order)
+    {
+        var degraded = false;
+        for (var i = 0; i < order.Count && !degraded; i++)
+        {
+            degraded = order[i].Drift.Weight < 1;
+        }
+
+        if (!degraded)
+        {
+            return order;
+        }
+
+        var draw = _random();
+        var drained = order.ToArray();
+
+        // From the back, so two drained neighbours keep their relative order behind the provider that overtakes them.
+        for (var i = drained.Length - 2; i >= 0; i--)
+        {
+            var provider = drained[i];
+            if (draw < provider.Drift.Weight)
+            {
+                continue;
+            }
+
+            var next = i + 1;
+            while (next < drained.Length && draw >= drained[next].Drift.Weight)
+            {
+                next++;
+            }
+
+            if (next < drained.Length)
+            {
+                Array.Copy(drained, i + 1, drained, i, next - i);
+                drained[next] = provider;
+            }
+        }
+
+        return drained;
+    }
 
     // A weighted random permutation (Efraimidis-Spirakis): each provider's key is U^(1/w); the largest goes first.
     private ProviderClient[] Weighted()
