@@ -45,7 +45,7 @@ public sealed class BaselineDriftPolicy
 
         if (errorIncrease >= _options.ErrorRateIncrease && figures.CallSamples >= _options.MinSamples)
         {
-            drifted = Join(drifted, string.Create(CultureInfo.InvariantCulture, $"error rate {figures.ErrorRate:P0} against {figures.BaselineErrorRate:P0} at baseline"));
+            drifted = Join(drifted, string.Create(CultureInfo.InvariantCulture, $"error rate {figures.ErrorRate * 100:0}% against {figures.BaselineErrorRate * 100:0.#}% at baseline"));
         }
 
         if (probe >= _options.LatencyRatio)

@@ -15,12 +15,12 @@ internal struct DecayingAverage
     /// <summary>The mean, once there has been a sample.</summary>
     public readonly double? Mean => _weight > 0 ? _sum / _weight : null;
 
-    /// <summary>Adds <paramref name="value"/>, observed at <paramref name="now"/>.</summary>
-    public void Add(double value, double now, double tau)
+    /// <summary>Adds <paramref name="value"/>, observed at <paramref name="now"/>, counting as <paramref name="count"/> samples.</summary>
+    public void Add(double value, double now, double tau, double count = 1)
     {
         var decay = Decay(now, tau);
-        _sum = (_sum * decay) + value;
-        _weight = (_weight * decay) + 1;
+        _sum = (_sum * decay) + (value * count);
+        _weight = (_weight * decay) + count;
         _at = now > _at ? now : _at;
     }
 

@@ -1,14 +1,16 @@
 namespace SentinelOps.Gateway.Routing.Drift;
 
 /// <summary>
-/// One provider's drift: fast and baseline averages of its call latency and error rate (fed by
-/// <see cref="DriftTrackingChatClient"/>), its probe latencies (fed by the monitor's reports), and the traffic weight
-/// and state that <see cref="ProviderDriftUpdater"/> alone writes.
+/// One provider's drift: fast averages of its call latency and error rate (fed by <see cref="DriftTrackingChatClient"/>),
+/// the latest probe latency (fed by the monitor's reports), their slow baselines, and the traffic weight and state that
+/// <see cref="ProviderDriftUpdater"/> alone writes.
 /// </summary>
 /// <remarks>
-/// Thread-safe. A request reads <see cref="Weight"/> without a lock; recording a call is O(1), one short lock, no
-/// allocation. The baselines stop learning while the provider is not <see cref="DriftState.Healthy"/>, so a drift is
-/// judged against what the provider was before it, not against the drift itself.
+/// <para>Thread-safe. A request reads <see cref="Weight"/> without a lock; recording a call is O(1), one short lock, no
+/// allocation.</para>
+/// <para>The baselines learn once per step, from the fast averages of the step before the last, each weighted by the
+/// calls it stood for: the interval being judged is never part of its own baseline, so a drift is measured against
+/// what the provider was before it. They learn only while the provider is <see cref="DriftState.Healthy"/>.</para>
 /// </remarks>
 public sealed class ProviderDriftState
 {
@@ -18,12 +20,16 @@ public sealed class ProviderDriftState
     private readonly double _baselineTau;
 
     private DecayingAverage _latency;
-    private DecayingAverage _baselineLatency;
     private DecayingAverage _errors;
+    private DecayingAverage _baselineLatency;
     private DecayingAverage _baselineErrors;
     private DecayingAverage _baselineProbeLatency;
     private double? _probeLatencyMs;
-    private long _fresh;
+    private long _answers;
+    private long _calls;
+    private long _probes;
+    private Interval? _judged;
+    private Interval? _pending;
 
     private double _weight = 1;
     private DriftState _state;
@@ -43,7 +49,7 @@ public sealed class ProviderDriftState
     /// <summary>Its share of the requests that would put it first, 0–1 (1 unless drift is draining it).</summary>
     public double Weight => Volatile.Read(ref _weight);
 
-    /// <summary>Its state, why, and since when; with its weight, as one consistent reading.</summary>
+    /// <summary>Its state, weight, why, and since when, as one consistent reading.</summary>
     public (DriftState State, double Weight, string? Reason, DateTimeOffset? Since) Status
     {
         get
@@ -56,10 +62,28 @@ public sealed class ProviderDriftState
     }
 
     /// <summary>A call the provider answered: <paramref name="latency"/> to its first token (or whole answer).</summary>
-    public void RecordSuccess(TimeSpan latency) => Record(latency.TotalMilliseconds, error: false);
+    public void RecordSuccess(TimeSpan latency)
+    {
+        var now = Now();
+        lock (_gate)
+        {
+            _answers++;
+            _calls++;
+            _errors.Add(0, now, _fastTau);
+            _latency.Add(latency.TotalMilliseconds, now, _fastTau);
+        }
+    }
 
     /// <summary>A call that failed because of the provider.</summary>
-    public void RecordFailure() => Record(latencyMs: null, error: true);
+    public void RecordFailure()
+    {
+        var now = Now();
+        lock (_gate)
+        {
+            _calls++;
+            _errors.Add(1, now, _fastTau);
+        }
+    }
 
     /// <summary>A probe latency the monitor reported for the provider.</summary>
     public void RecordProbe(TimeSpan latency)
@@ -67,79 +91,90 @@ public sealed class ProviderDriftState
         var now = Now();
         lock (_gate)
         {
-            _probeLatencyMs = latency.TotalMilliseconds;
-            _fresh++;
-            if (_state == DriftState.Healthy)
+            // The baseline takes the previous probe, so the latest is judged against those before it.
+            if (_state == DriftState.Healthy && _probeLatencyMs is { } previous)
             {
-                _baselineProbeLatency.Add(latency.TotalMilliseconds, now, _baselineTau);
+                _baselineProbeLatency.Add(previous, now, _baselineTau);
             }
+
+            _probeLatencyMs = latency.TotalMilliseconds;
+            _probes++;
         }
     }
 
     /// <summary>The averages now.</summary>
-    /// <param name="takeFresh">Whether to start counting fresh samples afresh (the updater does, once per step).</param>
-    public DriftFigures Read(bool takeFresh = false)
+    public DriftFigures Read()
     {
         var now = Now();
         lock (_gate)
         {
-            var fresh = _fresh;
-            if (takeFresh)
-            {
-                _fresh = 0;
-            }
-
-            return new DriftFigures(
-                _latency.Mean,
-                _baselineLatency.Mean,
-                _errors.Mean,
-                _baselineErrors.Mean,
-                _latency.Weight(now, _fastTau),
-                _errors.Weight(now, _fastTau),
-                _baselineErrors.Weight(now, _baselineTau),
-                fresh,
-                _probeLatencyMs,
-                _baselineProbeLatency.Mean,
-                _baselineProbeLatency.Weight(now, _baselineTau));
+            return Figures(now);
         }
     }
 
-    /// <summary>Moves the provider to <paramref name="state"/> at <paramref name="weight"/>; only <see cref="ProviderDriftUpdater"/> calls it.</summary>
-    internal void Move(DriftState state, double weight, string? reason, DateTimeOffset? since)
+    /// <summary>The averages for a step: fresh samples are those since the last step, and are counted afresh.</summary>
+    internal DriftFigures BeginStep()
     {
+        var now = Now();
+        lock (_gate)
+        {
+            var figures = Figures(now);
+            _judged = new Interval(_latency.Mean, _answers, _errors.Mean, _calls);
+            (_answers, _calls, _probes) = (0, 0, 0);
+            return figures;
+        }
+    }
+
+    /// <summary>Ends a step: moves the provider to <paramref name="state"/> at <paramref name="weight"/>, and while it is
+    /// healthy, teaches the baselines the interval judged before this one. Only <see cref="ProviderDriftUpdater"/> calls it.</summary>
+    internal void EndStep(DriftState state, double weight, string? reason, DateTimeOffset? since)
+    {
+        var now = Now();
         lock (_gate)
         {
             _state = state;
             _reason = reason;
             _since = since;
             Volatile.Write(ref _weight, weight);
-        }
-    }
-
-    private void Record(double? latencyMs, bool error)
-    {
-        var now = Now();
-        lock (_gate)
-        {
-            _fresh++;
-            _errors.Add(error ? 1 : 0, now, _fastTau);
-            if (latencyMs is { } ms)
+            if (state != DriftState.Healthy)
             {
-                _latency.Add(ms, now, _fastTau);
-            }
-
-            if (_state != DriftState.Healthy)
-            {
+                _pending = null;
                 return;
             }
 
-            _baselineErrors.Add(error ? 1 : 0, now, _baselineTau);
-            if (latencyMs is { } baselineMs)
+            if (_pending is { } learnt)
             {
-                _baselineLatency.Add(baselineMs, now, _baselineTau);
+                if (learnt.LatencyMs is { } latency && learnt.Answers > 0)
+                {
+                    _baselineLatency.Add(latency, now, _baselineTau, learnt.Answers);
+                }
+
+                if (learnt.ErrorRate is { } errors && learnt.Calls > 0)
+                {
+                    _baselineErrors.Add(errors, now, _baselineTau, learnt.Calls);
+                }
             }
+
+            _pending = _judged;
         }
     }
 
+    // Must be called under _gate.
+    private DriftFigures Figures(double now) => new(
+        _latency.Mean,
+        _baselineLatency.Mean,
+        _errors.Mean,
+        _baselineErrors.Mean,
+        _latency.Weight(now, _fastTau),
+        _errors.Weight(now, _fastTau),
+        _baselineErrors.Weight(now, _baselineTau),
+        _calls + _probes,
+        _probeLatencyMs,
+        _baselineProbeLatency.Mean,
+        _baselineProbeLatency.Weight(now, _baselineTau));
+
     private double Now() => (double)_timeProvider.GetTimestamp() / _timeProvider.TimestampFrequency;
+
+    // One step's fast figures and the calls behind them.
+    private readonly record struct Interval(double? LatencyMs, long Answers, double? ErrorRate, long Calls);
 }

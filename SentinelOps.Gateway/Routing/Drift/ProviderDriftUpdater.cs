@@ -84,39 +84,37 @@ internal sealed partial class ProviderDriftUpdater : IHostedService, IDisposable
     {
         var drift = provider.Drift;
         var (state, _, reason, since) = drift.Status;
-        var verdict = _policy.Evaluate(drift.Read(takeFresh: true), state);
+        var verdict = _policy.Evaluate(drift.BeginStep(), state);
         var level = _levels[index];
         var now = _timeProvider.GetUtcNow();
-        switch (verdict.Kind)
+        var (nextState, nextLevel, nextReason, nextSince) = verdict.Kind switch
         {
-            case DriftVerdictKind.Drifted when level < _weights.Length - 1 || state != DriftState.Degraded:
-                _levels[index] = level = Math.Min(level + 1, _weights.Length - 1);
-                drift.Move(DriftState.Degraded, _weights[level], verdict.Reason, state == DriftState.Healthy ? now : since);
-                LogDrained(provider.Name, _weights[level] * 100, verdict.Reason);
-                if (state == DriftState.Healthy)
-                {
-                    Record(IncidentType.ProviderDegraded, provider.Name, now, string.Create(
-                        CultureInfo.InvariantCulture, $"{provider.Name} drifted: {verdict.Reason}; traffic weight {_weights[level]:P0}"));
-                }
+            DriftVerdictKind.Drifted => (DriftState.Degraded, Math.Min(level + 1, _weights.Length - 1), verdict.Reason, since ?? now),
+            DriftVerdictKind.Healthy when level > 1 => (DriftState.Recovering, level - 1, verdict.Reason, since),
+            DriftVerdictKind.Healthy => (DriftState.Healthy, 0, null, null),
+            _ => (state, level, reason, since),
+        };
 
-                break;
-            case DriftVerdictKind.Drifted:
-                drift.Move(DriftState.Degraded, _weights[level], verdict.Reason, since); // at the last step: hold, with the latest figures
-                break;
-            case DriftVerdictKind.Healthy when state != DriftState.Healthy:
-                _levels[index] = level - 1;
-                if (level - 1 > 0)
-                {
-                    drift.Move(DriftState.Recovering, _weights[level - 1], verdict.Reason, since);
-                    LogGivenBack(provider.Name, _weights[level - 1] * 100, verdict.Reason);
-                    break;
-                }
+        _levels[index] = nextLevel;
+        drift.EndStep(nextState, _weights[nextLevel], nextReason, nextSince);
+        if (nextLevel > level)
+        {
+            LogDrained(provider.Name, _weights[nextLevel] * 100, verdict.Reason);
+        }
+        else if (nextLevel < level)
+        {
+            LogGivenBack(provider.Name, _weights[nextLevel] * 100, verdict.Reason);
+        }
 
-                drift.Move(DriftState.Healthy, 1, reason: null, since: null);
-                LogGivenBack(provider.Name, 100, verdict.Reason);
-                Record(IncidentType.ProviderRecovered, provider.Name, now, string.Create(
-                    CultureInfo.InvariantCulture, $"{provider.Name} no longer drifting: {verdict.Reason}; full traffic restored after {(now - (since ?? now)).TotalSeconds:0} s"));
-                break;
+        if (state == DriftState.Healthy && nextState == DriftState.Degraded)
+        {
+            Record(IncidentType.ProviderDegraded, provider.Name, now, string.Create(
+                CultureInfo.InvariantCulture, $"{provider.Name} drifted: {verdict.Reason}; traffic weight {_weights[nextLevel] * 100:0.#}%"));
+        }
+        else if (state != DriftState.Healthy && nextState == DriftState.Healthy)
+        {
+            Record(IncidentType.ProviderRecovered, provider.Name, now, string.Create(
+                CultureInfo.InvariantCulture, $"{provider.Name} no longer drifting: {verdict.Reason}; full traffic restored after {(now - (since ?? now)).TotalSeconds:0} s"));
         }
     }
 
