@@ -5,7 +5,7 @@ namespace SentinelOps.Gateway.Routing.Drift;
 /// <summary>
 /// Judges a provider's <see cref="DriftFigures"/>: drifted when its fast latency is <see cref="DriftOptions.LatencyRatio"/>
 /// times its baseline (calls or probes) or its fast error rate is <see cref="DriftOptions.ErrorRateIncrease"/> above
-/// the baseline's; healthy again when every figure is back near its baseline (<see cref="DriftOptions.RecoveryRatio"/>,
+/// the baseline's (on <see cref="DriftOptions.MinSamples"/> calls to enter the drift); healthy again when every figure is back near its baseline (<see cref="DriftOptions.RecoveryRatio"/>,
 /// half the error increase) on evidence fresher than the last step; undecided in between, so the weight holds.
 /// </summary>
 /// <remarks>Pure and thread-safe: no state, no clock.</remarks>
@@ -37,13 +37,16 @@ public sealed class BaselineDriftPolicy
             ? rate - baseline
             : null;
 
+        // MinSamples guards against calling a provider drifted on thin evidence; once it is, a drained provider gets few
+        // calls, so any fresh one that is still slow keeps it stepping down.
+        var draining = state != DriftState.Healthy && figures.FreshSamples > 0;
         string? drifted = null;
-        if (latency >= _options.LatencyRatio && figures.LatencySamples >= _options.MinSamples)
+        if (latency >= _options.LatencyRatio && (figures.LatencySamples >= _options.MinSamples || draining))
         {
             drifted = string.Create(CultureInfo.InvariantCulture, $"latency {figures.LatencyMs:0} ms is {latency:0.0}x its {figures.BaselineLatencyMs:0.#} ms baseline");
         }
 
-        if (errorIncrease >= _options.ErrorRateIncrease && figures.CallSamples >= _options.MinSamples)
+        if (errorIncrease >= _options.ErrorRateIncrease && (figures.CallSamples >= _options.MinSamples || draining))
         {
             drifted = Join(drifted, string.Create(CultureInfo.InvariantCulture, $"error rate {figures.ErrorRate * 100:0}% against {figures.BaselineErrorRate * 100:0.#}% at baseline"));
         }

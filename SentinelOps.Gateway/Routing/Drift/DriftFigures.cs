@@ -1,8 +1,8 @@
 namespace SentinelOps.Gateway.Routing.Drift;
 
 /// <summary>What a provider's averages say at one moment (<see cref="ProviderDriftState.Read"/>).</summary>
-/// <param name="LatencyMs">Fast average latency of its calls, once it has had one.</param>
-/// <param name="BaselineLatencyMs">Its slow baseline latency.</param>
+/// <param name="LatencyMs">Fast average (geometric) latency of its calls, once it has had one.</param>
+/// <param name="BaselineLatencyMs">Its slow baseline latency (geometric).</param>
 /// <param name="ErrorRate">Fast average error rate, 0–1.</param>
 /// <param name="BaselineErrorRate">Its slow baseline error rate.</param>
 /// <param name="LatencySamples">The fast window's effective number of answered calls (its latency samples).</param>
@@ -10,7 +10,7 @@ namespace SentinelOps.Gateway.Routing.Drift;
 /// <param name="BaselineSamples">The baseline's effective number of calls.</param>
 /// <param name="FreshSamples">Calls and probes since the figures were last read for a step.</param>
 /// <param name="ProbeLatencyMs">The latest probe latency the monitor reported.</param>
-/// <param name="BaselineProbeLatencyMs">The slow baseline of reported probe latencies.</param>
+/// <param name="BaselineProbeLatencyMs">The slow baseline (geometric) of reported probe latencies.</param>
 /// <param name="BaselineProbes">The probe baseline's effective number of reports.</param>
 public readonly record struct DriftFigures(
     double? LatencyMs,

@@ -1,7 +1,8 @@
 namespace SentinelOps.Gateway.Routing.Drift;
 
 /// <summary>
-/// One provider's drift: fast averages of its call latency and error rate (fed by <see cref="DriftTrackingChatClient"/>),
+/// One provider's drift: fast averages of its call latency (geometric: a few outliers, a cold start, barely move it,
+/// and drift is a ratio) and error rate (fed by <see cref="DriftTrackingChatClient"/>),
 /// the latest probe latency (fed by the monitor's reports), their slow baselines, and the traffic weight and state that
 /// <see cref="ProviderDriftUpdater"/> alone writes.
 /// </summary>
@@ -70,7 +71,7 @@ public sealed class ProviderDriftState
             _answers++;
             _calls++;
             _errors.Add(0, now, _fastTau);
-            _latency.Add(latency.TotalMilliseconds, now, _fastTau);
+            _latency.Add(Log(latency.TotalMilliseconds), now, _fastTau);
         }
     }
 
@@ -94,7 +95,7 @@ public sealed class ProviderDriftState
             // The baseline takes the previous probe, so the latest is judged against those before it.
             if (_state == DriftState.Healthy && _probeLatencyMs is { } previous)
             {
-                _baselineProbeLatency.Add(previous, now, _baselineTau);
+                _baselineProbeLatency.Add(Log(previous), now, _baselineTau);
             }
 
             _probeLatencyMs = latency.TotalMilliseconds;
@@ -144,7 +145,7 @@ public sealed class ProviderDriftState
 
             if (_pending is { } learnt)
             {
-                if (learnt.LatencyMs is { } latency && learnt.Answers > 0)
+                if (learnt.LogLatency is { } latency && learnt.Answers > 0)
                 {
                     _baselineLatency.Add(latency, now, _baselineTau, learnt.Answers);
                 }
@@ -161,8 +162,8 @@ public sealed class ProviderDriftState
 
     // Must be called under _gate.
     private DriftFigures Figures(double now) => new(
-        _latency.Mean,
-        _baselineLatency.Mean,
+        Exp(_latency.Mean),
+        Exp(_baselineLatency.Mean),
         _errors.Mean,
         _baselineErrors.Mean,
         _latency.Weight(now, _fastTau),
@@ -170,11 +171,16 @@ public sealed class ProviderDriftState
         _baselineErrors.Weight(now, _baselineTau),
         _calls + _probes,
         _probeLatencyMs,
-        _baselineProbeLatency.Mean,
+        Exp(_baselineProbeLatency.Mean),
         _baselineProbeLatency.Weight(now, _baselineTau));
+
+    // Latencies are averaged as logarithms (a tenth of a millisecond at least, so 0 stays finite).
+    private static double Log(double ms) => Math.Log(Math.Max(ms, 0.1));
+
+    private static double? Exp(double? log) => log is { } value ? Math.Exp(value) : null;
 
     private double Now() => (double)_timeProvider.GetTimestamp() / _timeProvider.TimestampFrequency;
 
     // One step's fast figures and the calls behind them.
-    private readonly record struct Interval(double? LatencyMs, long Answers, double? ErrorRate, long Calls);
+    private readonly record struct Interval(double? LogLatency, long Answers, double? ErrorRate, long Calls);
 }

@@ -26,7 +26,7 @@ public sealed class DriftTrackingChatClientTests
         }
 
         var figures = _drift.Read();
-        Assert.Equal(300, figures.LatencyMs);
+        Assert.Equal(300, figures.LatencyMs!.Value, precision: 6);
         Assert.Equal(0, figures.ErrorRate);
     }
 
@@ -44,7 +44,7 @@ public sealed class DriftTrackingChatClientTests
 
         await client.GetResponseAsync("hi");
 
-        Assert.Equal(120, _drift.Read().LatencyMs);
+        Assert.Equal(120, _drift.Read().LatencyMs!.Value, precision: 6);
     }
 
     [Fact]

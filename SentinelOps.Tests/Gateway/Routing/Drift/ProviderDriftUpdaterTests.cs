@@ -39,7 +39,7 @@ public sealed class ProviderDriftUpdaterTests
         var weights = new List<double>();
         for (var i = 0; i < 5; i++)
         {
-            Traffic(_primary, TimeSpan.FromMilliseconds(1000), seconds: Interval.TotalSeconds); // 5x its baseline; the timer steps once
+            Traffic(_primary, TimeSpan.FromMilliseconds(2000), seconds: Interval.TotalSeconds); // 10x its baseline; the timer steps once
             weights.Add(_primary.Drift.Weight);
         }
 
@@ -59,7 +59,7 @@ public sealed class ProviderDriftUpdaterTests
         Traffic(_primary, TimeSpan.FromMilliseconds(200), seconds: 120);
         for (var i = 0; i < 3; i++)
         {
-            Traffic(_primary, TimeSpan.FromMilliseconds(1000), seconds: Interval.TotalSeconds);
+            Traffic(_primary, TimeSpan.FromMilliseconds(2000), seconds: Interval.TotalSeconds);
         }
 
         Assert.Equal(0.01, _primary.Drift.Weight);
@@ -88,7 +88,7 @@ public sealed class ProviderDriftUpdaterTests
         Traffic(_primary, TimeSpan.FromMilliseconds(200), seconds: 120);
         for (var i = 0; i < 3; i++)
         {
-            Traffic(_primary, TimeSpan.FromMilliseconds(1000), seconds: Interval.TotalSeconds);
+            Traffic(_primary, TimeSpan.FromMilliseconds(2000), seconds: Interval.TotalSeconds);
         }
 
         while (_primary.Drift.Weight < 0.1)
@@ -97,7 +97,7 @@ public sealed class ProviderDriftUpdaterTests
         }
 
         Assert.Equal(DriftState.Recovering, _primary.Drift.Status.State);
-        Traffic(_primary, TimeSpan.FromMilliseconds(2000), seconds: Interval.TotalSeconds, perSecond: 2);
+        Traffic(_primary, TimeSpan.FromMilliseconds(5000), seconds: Interval.TotalSeconds, perSecond: 2);
 
         Assert.Equal((DriftState.Degraded, 0.01), (_primary.Drift.Status.State, _primary.Drift.Weight));
         Assert.Single(_sink.Incidents);
