@@ -13,7 +13,8 @@ namespace SentinelOps.Gateway.Events;
 /// <summary>
 /// Lets the monitor's findings steer this replica's circuits: a <c>provider_down</c> incident isolates the provider's
 /// circuit at once (no client request is spent finding out), <c>provider_recovered</c> closes it (traffic returns
-/// without waiting out a break).
+/// without waiting out a break). Each new report's probe latency also feeds the provider's drift
+/// (<see cref="Routing.Drift.ProviderDriftState.RecordProbe"/>).
 /// </summary>
 /// <remarks>
 /// <para>Fed by <see cref="RedisEventSubscriber"/>, which parses each message on the channel once and posts it here

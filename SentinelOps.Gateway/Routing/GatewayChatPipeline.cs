@@ -31,7 +31,6 @@ internal static class GatewayChatPipeline
         IChatClient protocolClient,
         CircuitBreaker breaker,
         ProviderDriftState drift,
-        DriftOptions driftOptions,
         RetryOptions retry,
         AttemptTimeoutOptions timeouts,
         ILoggerFactory loggerFactory,
@@ -40,7 +39,7 @@ internal static class GatewayChatPipeline
             .UseOpenTelemetry(loggerFactory)    // one GenAI span per provider, so a failover shows as sibling spans
             .UseRetry(retry)                    // transient failures again on this provider, with back-off and jitter
             .UseStreamedResponses(timeouts)     // a non-streaming request travels on as a stream, bounded as a whole
-            .UseDriftTracking(drift, driftOptions) // each attempt's latency and provider faults, for drift draining
+            .UseDriftTracking(drift)            // each attempt's time to first token and provider faults: drift draining
             .UseCircuitBreaker(breaker)         // may this call go out; what did it say about the provider; stalls
             .UseAttemptTimeout(timeouts)        // time to the first token
             .Build(services);

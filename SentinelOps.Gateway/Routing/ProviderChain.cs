@@ -42,7 +42,7 @@ public sealed class ProviderChain : IDisposable
                 var breaker = new CircuitBreaker(provider.Name, circuitBreaker.Value, timeProvider, loggerFactory.CreateLogger<CircuitBreaker>(), slowCallPolicy);
                 var protocolClient = ProviderChatClientFactory.Create(provider, httpClientFactory.CreateClient(HttpClientName));
                 var driftState = new ProviderDriftState(drift.Value, timeProvider);
-                var pipeline = GatewayChatPipeline.ForProvider(protocolClient, breaker, driftState, drift.Value, retry.Value, timeouts.Value, loggerFactory, services);
+                var pipeline = GatewayChatPipeline.ForProvider(protocolClient, breaker, driftState, retry.Value, timeouts.Value, loggerFactory, services);
                 return new ProviderClient(provider, pipeline, breaker) { Drift = driftState };
             })
             .ToArray();

@@ -38,7 +38,7 @@ internal sealed class GatewayPipeline : IDisposable
             provider.Name, new CircuitBreakerOptions(), TimeProvider.System, NullLogger<CircuitBreaker>.Instance, new SlowCallPolicy(new SlowCallOptions(), firstTokenLimit));
         var drift = new ProviderDriftState(new DriftOptions(), TimeProvider.System);
         var perProvider = GatewayChatPipeline.ForProvider(
-            new FakeProviderChatClient(), Breaker, drift, new DriftOptions(), new RetryOptions(), timeouts, NullLoggerFactory.Instance, _services);
+            new FakeProviderChatClient(), Breaker, drift, new RetryOptions(), timeouts, NullLoggerFactory.Instance, _services);
 
         var recorder = new RequestOutcomeRecorder(
             new RequestCounters([provider.Name]),

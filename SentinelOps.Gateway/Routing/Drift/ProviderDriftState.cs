@@ -43,9 +43,13 @@ public sealed class ProviderDriftState
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
+        Tracked = options.Enabled;
         _fastTau = options.FastWindow.TotalSeconds;
         _baselineTau = options.BaselineWindow.TotalSeconds;
     }
+
+    /// <summary>Whether drift draining is on (<see cref="DriftOptions.Enabled"/>): its pipeline then reports each attempt here.</summary>
+    public bool Tracked { get; }
 
     /// <summary>Its share of the requests that would put it first, 0–1 (1 unless drift is draining it).</summary>
     public double Weight => Volatile.Read(ref _weight);
