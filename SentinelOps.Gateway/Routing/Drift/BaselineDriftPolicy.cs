@@ -14,6 +14,9 @@ public sealed class BaselineDriftPolicy
     // Probes come every monitor interval: a few make a baseline.
     private const double MinBaselineProbes = 3;
 
+    // A probe older than this says nothing about now (a stopped monitor), as Gateway:Events:ProviderStatusMaxAge has it.
+    private static readonly TimeSpan ProbeMaxAge = TimeSpan.FromMinutes(2);
+
     // A fast average whose samples have nearly all faded (three time constants) says nothing about now.
     private const double Stale = 0.05;
 
@@ -32,7 +35,7 @@ public sealed class BaselineDriftPolicy
     public DriftVerdict Evaluate(in DriftFigures figures, DriftState state)
     {
         var latency = Ratio(figures.LatencyMs, figures.BaselineLatencyMs, figures.BaselineSamples >= _options.MinSamples && figures.LatencySamples > Stale);
-        var probe = Ratio(figures.ProbeLatencyMs, figures.BaselineProbeLatencyMs, figures.BaselineProbes >= MinBaselineProbes);
+        var probe = Ratio(figures.ProbeLatencyMs, figures.BaselineProbeLatencyMs, figures.BaselineProbes >= MinBaselineProbes && figures.ProbeAge <= ProbeMaxAge);
         double? errorIncrease = figures is { ErrorRate: { } rate, BaselineErrorRate: { } baseline } && figures.BaselineSamples >= _options.MinSamples && figures.CallSamples > Stale
             ? rate - baseline
             : null;

@@ -12,6 +12,7 @@ namespace SentinelOps.Gateway.Routing.Drift;
 /// <param name="ProbeLatencyMs">The latest probe latency the monitor reported.</param>
 /// <param name="BaselineProbeLatencyMs">The slow baseline (geometric) of reported probe latencies.</param>
 /// <param name="BaselineProbes">The probe baseline's effective number of reports.</param>
+/// <param name="ProbeAge">How long ago the latest probe latency was reported.</param>
 public readonly record struct DriftFigures(
     double? LatencyMs,
     double? BaselineLatencyMs,
@@ -23,4 +24,5 @@ public readonly record struct DriftFigures(
     long FreshSamples,
     double? ProbeLatencyMs = null,
     double? BaselineProbeLatencyMs = null,
-    double BaselineProbes = 0);
+    double BaselineProbes = 0,
+    TimeSpan ProbeAge = default);

@@ -26,6 +26,7 @@ public sealed class ProviderDriftState
     private DecayingAverage _baselineErrors;
     private DecayingAverage _baselineProbeLatency;
     private double? _probeLatencyMs;
+    private double _probeAt;
     private long _answers;
     private long _calls;
     private long _probes;
@@ -103,6 +104,7 @@ public sealed class ProviderDriftState
             }
 
             _probeLatencyMs = latency.TotalMilliseconds;
+            _probeAt = now;
             _probes++;
         }
     }
@@ -176,7 +178,8 @@ public sealed class ProviderDriftState
         _calls + _probes,
         _probeLatencyMs,
         Exp(_baselineProbeLatency.Mean),
-        _baselineProbeLatency.Weight(now, _baselineTau));
+        _baselineProbeLatency.Weight(now, _baselineTau),
+        TimeSpan.FromSeconds(Math.Max(now - _probeAt, 0)));
 
     // Latencies are averaged as logarithms (a tenth of a millisecond at least, so 0 stays finite).
     private static double Log(double ms) => Math.Log(Math.Max(ms, 0.1));

@@ -72,7 +72,15 @@ internal sealed partial class ProviderDriftUpdater : IHostedService, IDisposable
         {
             for (var i = 0; i < _providers.Count; i++)
             {
-                Step(i, _providers[i]);
+                try
+                {
+                    Step(i, _providers[i]);
+                }
+                catch (Exception ex)
+                {
+                    // On a timer: an exception here would end the process. The next step tries again.
+                    LogStepFailed(ex, _providers[i].Name);
+                }
             }
         }
     }
@@ -120,6 +128,9 @@ internal sealed partial class ProviderDriftUpdater : IHostedService, IDisposable
 
     private void Record(IncidentType type, string provider, DateTimeOffset now, string detail) =>
         _sink.RecordIncident(new Incident(string.Empty, type, provider, now, detail, Source: "gateway"));
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Drift step failed for provider {Provider}")]
+    private partial void LogStepFailed(Exception exception, string provider);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} drifting: traffic weight {WeightPct}% ({Reason})")]
     private partial void LogDrained(string provider, double weightPct, string reason);

@@ -166,6 +166,26 @@ public sealed class ProviderDriftUpdaterTests
         Assert.Equal((DriftState.Recovering, 0.5), (_primary.Drift.Status.State, _primary.Drift.Weight));
     }
 
+    [Fact]
+    public void ASlowProbeFromAMonitorThatStopped_NoLongerCounts()
+    {
+        for (var i = 0; i < 6; i++)
+        {
+            _primary.Drift.RecordProbe(TimeSpan.FromMilliseconds(100));
+            _time.Advance(TimeSpan.FromSeconds(15));
+        }
+
+        _primary.Drift.RecordProbe(TimeSpan.FromMilliseconds(600));
+        _time.Advance(Interval);
+        Assert.Equal(DriftState.Degraded, _primary.Drift.Status.State);
+
+        // No probe for over two minutes; calls at the usual latency are the only evidence left, and it is good.
+        _time.Advance(TimeSpan.FromMinutes(2));
+        Traffic(_primary, TimeSpan.FromMilliseconds(100), seconds: 40);
+
+        Assert.Equal((DriftState.Healthy, 1.0), (_primary.Drift.Status.State, _primary.Drift.Weight));
+    }
+
     // `perSecond` calls at `latency` every second for `seconds`, the clock moving a second at a time (so the
     // updater's timer fires on its own interval).
     private void Traffic(ProviderClient provider, TimeSpan latency, double seconds, int perSecond = 5)
