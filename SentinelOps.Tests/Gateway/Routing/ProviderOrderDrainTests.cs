@@ -62,6 +62,17 @@ public sealed class ProviderOrderDrainTests
     }
 
     [Fact]
+    public void ADrainedPriorityOrder_IsMadeOnce_NotPerRequest()
+    {
+        var order = new ProviderOrder([Provider("a", driftWeight: 0.1), Provider("b")], RoutingStrategy.Priority, () => 0.5);
+
+        var first = order.Next();
+
+        Assert.Equal(["b", "a"], first.Select(p => p.Name));
+        Assert.Same(first, order.Next());
+    }
+
+    [Fact]
     public void Cost_TheCheapestProviderDegradedToOnePercent_GoesFirstInAboutOnePercentOfRequests()
     {
         var cheap = Provider("cheap", driftWeight: 0.01, price: 1);
