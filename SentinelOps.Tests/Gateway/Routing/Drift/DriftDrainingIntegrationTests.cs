@@ -11,7 +11,7 @@ namespace SentinelOps.Tests.Gateway.Routing.Drift;
 /// <summary>
 /// Drift draining end to end: real simulators, a real gateway on Kestrel, a real redis-server for the incidents. The
 /// primary's latency rises step by step with no errors; its share falls before any circuit opens, a
-/// <c>provider_degraded</c> incident is recorded and the gateway's p99 stays within 1.5x the fallback's; restored, it
+/// <c>provider_degraded</c> incident is recorded (and sent live on <c>/ws/system-events</c>) and the gateway's p99 stays within 1.5x the fallback's; restored, it
 /// climbs back 1% → 10% → 50% → 100%. Short intervals are configured so the whole run takes about 20 s.
 /// </summary>
 public sealed class DriftDrainingIntegrationTests(ITestOutputHelper output) : TwoSimulatorsTest
@@ -35,6 +35,7 @@ public sealed class DriftDrainingIntegrationTests(ITestOutputHelper output) : Tw
             ["Gateway:Routing:ShareWindow"] = "00:00:01",
         });
         using var http = gateway.CreateHttpClient();
+        await using var events = await EventStreamClient.ConnectAsync(gateway.BaseAddress);
         var breaker = gateway.Chain.Providers[0].Breaker;
 
         var results = new ConcurrentQueue<Result>();
@@ -125,6 +126,11 @@ public sealed class DriftDrainingIntegrationTests(ITestOutputHelper output) : Tw
         Assert.Equal(("primary", "gateway"), (incident.GetProperty("provider").GetString(), incident.GetProperty("source").GetString()));
         Assert.Contains("drifted", incident.GetProperty("detail").GetString());
         Assert.Single(await IncidentsAsync(http, "provider_recovered"));
+        var live = await events.WaitForAsync(
+            m => m.GetProperty("event_type").GetString() == "incident" && m.GetProperty("payload").GetProperty("type").GetString() == "provider_degraded",
+            TimeSpan.FromSeconds(10),
+            "live provider_degraded event");
+        Assert.Equal(incident.GetProperty("id").GetString(), live.GetProperty("id").GetString());
         Assert.Empty(await IncidentsAsync(http, "circuit_opened", wait: false));
     }
 
