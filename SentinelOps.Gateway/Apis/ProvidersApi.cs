@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using SentinelOps.Gateway.Metrics;
 using SentinelOps.Gateway.Resilience.CircuitBreaking;
 using SentinelOps.Gateway.Routing;
+using SentinelOps.Gateway.Routing.Drift;
 using SentinelOps.Shared.Providers;
 
 namespace SentinelOps.Gateway.Apis;
@@ -17,14 +19,17 @@ public static class ProvidersApi
         return app;
     }
 
-    private static Ok<Dictionary<string, ProviderStatus>> GetStatus(ProviderChain chain)
+    private static Ok<Dictionary<string, ProviderStatus>> GetStatus(ProviderChain chain, TrafficShare share)
     {
         var statuses = new Dictionary<string, ProviderStatus>();
+        var shares = share.Shares();
         foreach (var provider in chain.Providers)
         {
             var snapshot = provider.Breaker.GetSnapshot();
+            var drift = provider.Drift.Status;
+            var figures = provider.Drift.Read();
             statuses[provider.Name] = new ProviderStatus(
-                StatusOf(snapshot),
+                StatusOf(snapshot, drift.State),
                 provider.Options.Kind,
                 provider.Options.Model,
                 provider.Options.Priority,
@@ -40,19 +45,33 @@ public static class ProvidersApi
                     snapshot.SlowCallThreshold is { } threshold ? Math.Round(threshold.TotalMilliseconds, 1) : null,
                     snapshot.TimeToFirstToken is { } ttft ? Math.Round(ttft.TotalMilliseconds, 1) : null,
                     snapshot.InterChunkLimit is { } interChunk ? Math.Round(interChunk.TotalMilliseconds, 1) : null,
-                    snapshot.LastStall));
+                    snapshot.LastStall),
+                new TrafficStatus(
+                    shares.GetValueOrDefault(provider.Name) is { } part ? Math.Round(part * 100, 1) : null,
+                    Math.Round(drift.Weight * 100, 1)),
+                new DriftStatus(
+                    drift.State,
+                    drift.Reason,
+                    drift.Since,
+                    Round(figures.LatencyMs),
+                    Round(figures.BaselineLatencyMs),
+                    Round(figures.ErrorRate * 100),
+                    Round(figures.BaselineErrorRate * 100)));
         }
 
         return TypedResults.Ok(statuses);
     }
 
+    private static double? Round(double? value) => value is { } v ? Math.Round(v, 1) : null;
+
     // down: the gateway will not call it (open, isolated, or stalled: only trials reach it); degraded: it is being
-    // called but some calls fail or are slow.
-    private static string StatusOf(CircuitBreakerSnapshot snapshot) => snapshot.State switch
+    // called but some calls fail or are slow, or drift draining holds back part of its traffic.
+    private static string StatusOf(CircuitBreakerSnapshot snapshot, DriftState drift) => snapshot.State switch
     {
         CircuitState.Open or CircuitState.Isolated => "down",
         _ when snapshot.Stalled => "down",
         CircuitState.HalfOpen => "recovering",
+        _ when drift != DriftState.Healthy => "degraded",
         _ when snapshot.ConsecutiveFailures > 0 || snapshot.Failures > 0 || snapshot.SlowCalls > 0 => "degraded",
         _ => "healthy",
     };
@@ -65,7 +84,27 @@ public static class ProvidersApi
         [property: JsonPropertyName("priority")] int Priority,
         [property: JsonPropertyName("latency_ms")] double? LatencyMs,
         [property: JsonPropertyName("success_rate_pct")] double SuccessRatePct,
-        [property: JsonPropertyName("circuit_breaker")] CircuitBreakerStatus CircuitBreaker);
+        [property: JsonPropertyName("circuit_breaker")] CircuitBreakerStatus CircuitBreaker,
+        [property: JsonPropertyName("traffic")] TrafficStatus Traffic,
+        [property: JsonPropertyName("drift")] DriftStatus Drift);
+
+    /// <summary>A provider's part of recent traffic.</summary>
+    /// <param name="SharePct">Requests it answered over all requests answered, recently (exponentially weighted over
+    /// <c>Gateway:Routing:ShareWindow</c>), in this replica; null while none were.</param>
+    /// <param name="WeightPct">Its drift weight: the percentage of the requests that would put it first that still do.</param>
+    public sealed record TrafficStatus(
+        [property: JsonPropertyName("share_pct")] double? SharePct,
+        [property: JsonPropertyName("weight_pct")] double WeightPct);
+
+    /// <summary>A provider's drift: its fast averages against its baselines, and what draining made of them.</summary>
+    public sealed record DriftStatus(
+        [property: JsonPropertyName("state")] DriftState State,
+        [property: JsonPropertyName("reason")] string? Reason,
+        [property: JsonPropertyName("since")] DateTimeOffset? Since,
+        [property: JsonPropertyName("latency_ms")] double? LatencyMs,
+        [property: JsonPropertyName("baseline_latency_ms")] double? BaselineLatencyMs,
+        [property: JsonPropertyName("error_rate_pct")] double? ErrorRatePct,
+        [property: JsonPropertyName("baseline_error_rate_pct")] double? BaselineErrorRatePct);
 
     /// <summary>A provider's circuit.</summary>
     public sealed record CircuitBreakerStatus(

@@ -21,6 +21,10 @@ internal static class GatewayEventsExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(services => new RequestCounters(services.GetRequiredService<ProviderChain>().Providers.Select(p => p.Name)));
+        builder.Services.AddSingleton(services => new TrafficShare(
+            services.GetRequiredService<ProviderChain>().Providers.Select(p => p.Name),
+            services.GetRequiredService<Microsoft.Extensions.Options.IOptions<RoutingOptions>>().Value.ShareWindow,
+            services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(services => new GatewayTelemetry(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>())
             .Observe(services.GetRequiredService<ProviderChain>(), services.GetRequiredService<SentinelOps.Shared.Events.RedisSentinelEventSink>()));
         builder.Services.AddSingleton<RequestOutcomeRecorder>();

@@ -13,7 +13,8 @@ namespace SentinelOps.Gateway.Events;
 /// <summary>
 /// Lets the monitor's findings steer this replica's circuits: a <c>provider_down</c> incident isolates the provider's
 /// circuit at once (no client request is spent finding out), <c>provider_recovered</c> closes it (traffic returns
-/// without waiting out a break).
+/// without waiting out a break). Each new report's probe latency also feeds the provider's drift
+/// (<see cref="Routing.Drift.ProviderDriftState.RecordProbe"/>).
 /// </summary>
 /// <remarks>
 /// <para>Fed by <see cref="RedisEventSubscriber"/>, which parses each message on the channel once and posts it here
@@ -151,10 +152,21 @@ internal sealed partial class MonitorReportApplier(
     {
         if (report is null
             || timeProvider.GetUtcNow() - report.CheckedAt > options.Value.ProviderStatusMaxAge
-            || chain.Find(report.Provider)?.Breaker is not { } breaker
-            || !IsLatest(breaker, report.CheckedAt))
+            || chain.Find(report.Provider) is not { Breaker: var breaker } provider)
         {
             return;
+        }
+
+        // A probe's latency feeds drift draining once: not again when the stored report is replayed.
+        var unseen = !_lastApplied.TryGetValue(breaker.Provider, out var last) || report.CheckedAt > last;
+        if (!IsLatest(breaker, report.CheckedAt))
+        {
+            return;
+        }
+
+        if (unseen && report.LatencyMs is { } probeMs && report.Status != ProviderHealth.Down)
+        {
+            provider.Drift.RecordProbe(TimeSpan.FromMilliseconds(probeMs));
         }
 
         if (report.Status == ProviderHealth.Down)

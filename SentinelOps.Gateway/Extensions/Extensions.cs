@@ -10,6 +10,7 @@ using SentinelOps.Gateway.Metrics;
 using SentinelOps.Gateway.Resilience;
 using SentinelOps.Gateway.Resilience.CircuitBreaking;
 using SentinelOps.Gateway.Routing;
+using SentinelOps.Gateway.Routing.Drift;
 using SentinelOps.Shared.Json;
 using SentinelOps.Shared.Providers;
 using StackExchange.Redis;
@@ -30,6 +31,7 @@ internal static class Extensions
         builder.Services.AddValidatedOptions<RoutingOptions>(RoutingOptions.SectionName);
         builder.Services.AddValidatedOptions<HedgingOptions>(HedgingOptions.SectionName);
         builder.Services.AddValidatedOptions<StreamingOptions>(StreamingOptions.SectionName);
+        builder.Services.AddValidatedOptions<DriftOptions>(DriftOptions.SectionName);
         builder.Services.AddOptions<ProvidersOptions>()
             .Bind(builder.Configuration)
             .ValidateDataAnnotations()
@@ -62,6 +64,7 @@ internal static class Extensions
             services.GetRequiredService<TimeProvider>(),
             services.GetService<ILogger<ProviderHealthUpdater>>()));
         builder.AddGatewayEvents();
+        builder.Services.AddHostedService<ProviderDriftUpdater>();
         // The response cache lives in the events' Redis when there is one, so replicas share it; else in this process.
         builder.Services.TryAddSingleton<IDistributedCache>(services => services.GetService<IConnectionMultiplexer>() is { } redis
             ? new RedisCache(Options.Create(new RedisCacheOptions { ConnectionMultiplexerFactory = () => Task.FromResult(redis), InstanceName = "sentinel:cache:" }))

@@ -17,6 +17,7 @@ public sealed class RequestOutcomeRecorder
     private const string NoProvider = "none";
 
     private readonly RequestCounters _counters;
+    private readonly TrafficShare _share;
     private readonly GatewayTelemetry _telemetry;
     private readonly ISentinelEventSink _sink;
     private readonly TimeProvider _timeProvider;
@@ -25,9 +26,15 @@ public sealed class RequestOutcomeRecorder
 
     /// <summary>Creates the recorder.</summary>
     public RequestOutcomeRecorder(
-        RequestCounters counters, GatewayTelemetry telemetry, ISentinelEventSink sink, TimeProvider timeProvider, Microsoft.Extensions.Options.IOptions<GatewayEventsOptions> options)
+        RequestCounters counters,
+        TrafficShare share,
+        GatewayTelemetry telemetry,
+        ISentinelEventSink sink,
+        TimeProvider timeProvider,
+        Microsoft.Extensions.Options.IOptions<GatewayEventsOptions> options)
     {
         _counters = counters;
+        _share = share;
         _telemetry = telemetry;
         _sink = sink;
         _timeProvider = timeProvider;
@@ -41,6 +48,7 @@ public sealed class RequestOutcomeRecorder
         var provider = routing?.Provider ?? NoProvider;
         IReadOnlyList<ProviderFailure> failures = routing?.Failures ?? [];
         _counters.RecordSuccess(provider, failures, duration, fromCache: provider == Caching.ResponseCacheChatClient.CacheProvider);
+        _share.RecordAnswer(provider);
         _telemetry.RecordRequest(provider, "success", duration);
         if (routing is { FailoverOccurred: true })
         {

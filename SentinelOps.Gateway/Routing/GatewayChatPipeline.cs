@@ -3,6 +3,7 @@ using SentinelOps.Gateway.Caching;
 using SentinelOps.Gateway.Metrics;
 using SentinelOps.Gateway.Resilience;
 using SentinelOps.Gateway.Resilience.CircuitBreaking;
+using SentinelOps.Gateway.Routing.Drift;
 
 namespace SentinelOps.Gateway.Routing;
 
@@ -29,6 +30,7 @@ internal static class GatewayChatPipeline
     public static IChatClient ForProvider(
         IChatClient protocolClient,
         CircuitBreaker breaker,
+        ProviderDriftState drift,
         RetryOptions retry,
         AttemptTimeoutOptions timeouts,
         ILoggerFactory loggerFactory,
@@ -37,6 +39,7 @@ internal static class GatewayChatPipeline
             .UseOpenTelemetry(loggerFactory)    // one GenAI span per provider, so a failover shows as sibling spans
             .UseRetry(retry)                    // transient failures again on this provider, with back-off and jitter
             .UseStreamedResponses(timeouts)     // a non-streaming request travels on as a stream, bounded as a whole
+            .UseDriftTracking(drift)            // each attempt's time to first token and provider faults: drift draining
             .UseCircuitBreaker(breaker)         // may this call go out; what did it say about the provider; stalls
             .UseAttemptTimeout(timeouts)        // time to the first token
             .Build(services);

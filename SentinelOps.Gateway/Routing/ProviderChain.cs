@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using SentinelOps.Gateway.Resilience;
 using SentinelOps.Gateway.Resilience.CircuitBreaking;
+using SentinelOps.Gateway.Routing.Drift;
 using SentinelOps.Shared.Providers;
 
 namespace SentinelOps.Gateway.Routing;
@@ -24,6 +25,7 @@ public sealed class ProviderChain : IDisposable
         IOptions<RetryOptions> retry,
         IOptions<AttemptTimeoutOptions> timeouts,
         IOptions<SlowCallOptions> slowCalls,
+        IOptions<DriftOptions> drift,
         IHttpClientFactory httpClientFactory,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
@@ -39,8 +41,9 @@ public sealed class ProviderChain : IDisposable
             {
                 var breaker = new CircuitBreaker(provider.Name, circuitBreaker.Value, timeProvider, loggerFactory.CreateLogger<CircuitBreaker>(), slowCallPolicy);
                 var protocolClient = ProviderChatClientFactory.Create(provider, httpClientFactory.CreateClient(HttpClientName));
-                var pipeline = GatewayChatPipeline.ForProvider(protocolClient, breaker, retry.Value, timeouts.Value, loggerFactory, services);
-                return new ProviderClient(provider, pipeline, breaker);
+                var driftState = new ProviderDriftState(drift.Value, timeProvider);
+                var pipeline = GatewayChatPipeline.ForProvider(protocolClient, breaker, driftState, retry.Value, timeouts.Value, loggerFactory, services);
+                return new ProviderClient(provider, pipeline, breaker) { Drift = driftState };
             })
             .ToArray();
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using SentinelOps.Gateway.Resilience.CircuitBreaking;
+using SentinelOps.Gateway.Routing.Drift;
 using SentinelOps.Shared.Providers;
 
 namespace SentinelOps.Gateway.Routing;
@@ -12,4 +13,8 @@ public sealed record ProviderClient(ProviderOptions Options, IChatClient Client,
 {
     /// <summary>The provider's name.</summary>
     public string Name => Options.Name;
+
+    /// <summary>Its drift averages and traffic weight, which routers read per request; full weight, no history, when
+    /// not given.</summary>
+    public ProviderDriftState Drift { get; init; } = new(new DriftOptions(), TimeProvider.System);
 }

@@ -15,6 +15,10 @@ public sealed class RoutingOptions
     [RegularExpression("^(priority|weighted|least_latency|cost)$", ErrorMessage = "Gateway:Routing:Strategy must be priority, weighted, least_latency or cost.")]
     public string Strategy { get; set; } = "priority";
 
+    /// <summary>The time constant of each provider's share of recent traffic on the status page (default 1 min).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00", ErrorMessage = "Gateway:Routing:ShareWindow must be between 100 ms and 1 day.")]
+    public TimeSpan ShareWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The strategy, parsed.</summary>
     public RoutingStrategy ParsedStrategy => Strategy switch
     {

@@ -92,6 +92,8 @@
     model.retryAfter = body.circuit_breaker?.retry_after ?? body.circuit_breaker?.retry_after_seconds ?? null;
     if (typeof body.success_rate_pct === 'number') model.gatewaySuccess = body.success_rate_pct;
     if (typeof body.latency_ms === 'number') model.gatewayLatency = body.latency_ms;
+    model.traffic = body.traffic ?? null;
+    model.drift = body.drift ? { ...body.drift, state: lower(body.drift.state) } : null;
     if (!state.socketLive) addSample(model, null, body.latency_ms);
   }
 
@@ -103,8 +105,11 @@
     addSample(model, report.checked_at, report.latency_ms);
   }
 
+  // The monitor's probe verdict, unless the gateway is draining a provider the probes find healthy (drift).
   function health(model) {
-    return model.report?.status ?? model.gatewayStatus ?? 'unknown';
+    const status = model.report?.status ?? model.gatewayStatus ?? 'unknown';
+    const drifting = model.drift && model.drift.state && model.drift.state !== 'healthy';
+    return status === 'healthy' && drifting ? 'degraded' : status;
   }
 
   function activeProvider() {
@@ -205,6 +210,20 @@
       const success = model.report?.success_rate_pct ?? model.gatewaySuccess;
       card.querySelector('.success').textContent = typeof success === 'number' ? `${decimal.format(success)} %` : '–';
       card.querySelector('.checked').textContent = ago(model.report?.checked_at);
+
+      const traffic = card.querySelector('.traffic');
+      const share = model.traffic?.share_pct;
+      const weight = model.traffic?.weight_pct;
+      const drained = typeof weight === 'number' && weight < 100;
+      traffic.textContent = (typeof share === 'number' ? `${decimal.format(share)} %` : '–')
+        + (drained ? ` · weight ${decimal.format(weight)} %` : '');
+      traffic.dataset.drained = String(drained);
+
+      const drift = card.querySelector('.drift');
+      const driftState = model.drift?.state;
+      drift.hidden = !driftState || driftState === 'healthy';
+      drift.textContent = drift.hidden ? ''
+        : `Drift ${driftState}${model.drift.reason ? `: ${model.drift.reason}` : ''}${drained ? ` (traffic weight ${decimal.format(weight)} %)` : ''}`;
 
       const error = card.querySelector('.error');
       error.hidden = !model.report?.error || status === 'healthy';

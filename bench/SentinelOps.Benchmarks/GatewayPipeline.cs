@@ -8,6 +8,7 @@ using SentinelOps.Gateway.Metrics;
 using SentinelOps.Gateway.Resilience;
 using SentinelOps.Gateway.Resilience.CircuitBreaking;
 using SentinelOps.Gateway.Routing;
+using SentinelOps.Gateway.Routing.Drift;
 using SentinelOps.Shared.Events;
 using SentinelOps.Shared.Providers;
 
@@ -35,17 +36,19 @@ internal sealed class GatewayPipeline : IDisposable
         var provider = new ProviderOptions { Name = "primary", Kind = ProviderKind.OpenAI, Model = "sim-gpt-4o-mini", Endpoint = new Uri("http://127.0.0.1:9/v1") };
         Breaker = new CircuitBreaker(
             provider.Name, new CircuitBreakerOptions(), TimeProvider.System, NullLogger<CircuitBreaker>.Instance, new SlowCallPolicy(new SlowCallOptions(), firstTokenLimit));
+        var drift = new ProviderDriftState(new DriftOptions(), TimeProvider.System);
         var perProvider = GatewayChatPipeline.ForProvider(
-            new FakeProviderChatClient(), Breaker, new RetryOptions(), timeouts, NullLoggerFactory.Instance, _services);
+            new FakeProviderChatClient(), Breaker, drift, new RetryOptions(), timeouts, NullLoggerFactory.Instance, _services);
 
         var recorder = new RequestOutcomeRecorder(
             new RequestCounters([provider.Name]),
+            new TrafficShare([provider.Name], TimeSpan.FromMinutes(1), TimeProvider.System),
             new GatewayTelemetry(_services.GetRequiredService<IMeterFactory>()),
             new NullEventSink(),
             TimeProvider.System,
             Options.Create(new GatewayEventsOptions()));
         Client = new RequestMetricsChatClient(
-            new ProviderFailoverChatClient([new ProviderClient(provider, perProvider, Breaker)], TimeSpan.FromSeconds(30), TimeProvider.System),
+            new ProviderFailoverChatClient([new ProviderClient(provider, perProvider, Breaker) { Drift = drift }], TimeSpan.FromSeconds(30), TimeProvider.System),
             recorder,
             TimeProvider.System);
     }

@@ -20,7 +20,7 @@ public sealed class RequestMetricsChatClientTests
     public RequestMetricsChatClientTests()
     {
         var meterFactory = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
-        _recorder = new RequestOutcomeRecorder(_counters, new GatewayTelemetry(meterFactory), new NullSink(), _time, Options.Create(new GatewayEventsOptions()));
+        _recorder = new RequestOutcomeRecorder(_counters, new TrafficShare(["primary", "fallback"], TimeSpan.FromMinutes(1), _time), new GatewayTelemetry(meterFactory), new NullSink(), _time, Options.Create(new GatewayEventsOptions()));
     }
 
     [Fact]

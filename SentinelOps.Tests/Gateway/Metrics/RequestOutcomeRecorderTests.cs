@@ -22,7 +22,7 @@ public sealed class RequestOutcomeRecorderTests
     {
         var meterFactory = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
         _recorder = new RequestOutcomeRecorder(
-            _counters, new GatewayTelemetry(meterFactory), _sink, _time, Options.Create(new GatewayEventsOptions { IncidentInterval = Interval }));
+            _counters, new TrafficShare(["primary", "fallback"], TimeSpan.FromMinutes(1), _time), new GatewayTelemetry(meterFactory), _sink, _time, Options.Create(new GatewayEventsOptions { IncidentInterval = Interval }));
     }
 
     [Fact]

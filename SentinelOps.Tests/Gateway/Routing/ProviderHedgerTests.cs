@@ -332,6 +332,7 @@ public sealed class ProviderHedgerTests
 
     private static RequestOutcomeRecorder Recorder(TimeProvider time, RequestCounters counters, GatewayTelemetry? telemetry = null) => new(
         counters,
+        new TrafficShare(["primary", "fallback"], TimeSpan.FromMinutes(1), time),
         telemetry ?? new GatewayTelemetry(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()),
         new RecordingEventSink(),
         time,

@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+using SentinelOps.Gateway.Routing.Drift;
+
+namespace SentinelOps.Tests.Gateway.Routing.Drift;
+
+/// <summary>The drift settings' defaults and what validation refuses.</summary>
+public sealed class DriftOptionsTests
+{
+    [Fact]
+    public void TheDefaults_AreValid_On_AndStepThrough50_10_1()
+    {
+        var options = new DriftOptions();
+
+        Assert.Empty(Validate(options));
+        Assert.True(options.Enabled);
+        Assert.Equal([0.5, 0.1, 0.01], options.ParsedSteps());
+    }
+
+    [Theory]
+    [InlineData("10,50")]
+    [InlineData("50,abc")]
+    [InlineData("100,50")]
+    [InlineData("")]
+    [InlineData("50,0")]
+    public void Steps_ThatAreNotDescendingPercentages_AreRefused_NamingTheSetting(string steps)
+    {
+        var errors = Validate(new DriftOptions { Steps = steps });
+
+        Assert.Contains(errors, e => e.ErrorMessage!.StartsWith("Gateway:Drift:Steps", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ARecoveryRatioNotBelowTheDriftRatio_IsRefused()
+    {
+        var errors = Validate(new DriftOptions { LatencyRatio = 2, RecoveryRatio = 2 });
+
+        Assert.Contains(errors, e => e.ErrorMessage!.Contains("RecoveryRatio", StringComparison.Ordinal));
+    }
+
+    private static List<ValidationResult> Validate(DriftOptions options)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+        return results;
+    }
+}
