@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SentinelOps.Gateway.Resilience.CircuitBreaking;
+using SentinelOps.Gateway.Resilience.SharedCircuits;
 using SentinelOps.Gateway.Routing;
 using SentinelOps.Shared.Providers;
 
@@ -17,7 +18,7 @@ public static class ProvidersApi
         return app;
     }
 
-    private static Ok<Dictionary<string, ProviderStatus>> GetStatus(ProviderChain chain)
+    private static Ok<Dictionary<string, ProviderStatus>> GetStatus(ProviderChain chain, ReplicaIdentity replica)
     {
         var statuses = new Dictionary<string, ProviderStatus>();
         foreach (var provider in chain.Providers)
@@ -40,7 +41,10 @@ public static class ProvidersApi
                     snapshot.SlowCallThreshold is { } threshold ? Math.Round(threshold.TotalMilliseconds, 1) : null,
                     snapshot.TimeToFirstToken is { } ttft ? Math.Round(ttft.TotalMilliseconds, 1) : null,
                     snapshot.InterChunkLimit is { } interChunk ? Math.Round(interChunk.TotalMilliseconds, 1) : null,
-                    snapshot.LastStall));
+                    snapshot.LastStall,
+                    snapshot.DecidedBy ?? replica.Id,
+                    snapshot.DecidedBy is not null,
+                    replica.Id));
         }
 
         return TypedResults.Ok(statuses);
@@ -78,5 +82,8 @@ public static class ProvidersApi
         [property: JsonPropertyName("slow_call_threshold_ms")] double? SlowCallThresholdMs,
         [property: JsonPropertyName("time_to_first_token_ms")] double? TimeToFirstTokenMs,
         [property: JsonPropertyName("inter_chunk_limit_ms")] double? InterChunkLimitMs,
-        [property: JsonPropertyName("last_stall")] DateTimeOffset? LastStall);
+        [property: JsonPropertyName("last_stall")] DateTimeOffset? LastStall,
+        [property: JsonPropertyName("decided_by")] string DecidedBy,
+        [property: JsonPropertyName("decided_remotely")] bool DecidedRemotely,
+        [property: JsonPropertyName("replica")] string Replica);
 }
