@@ -127,15 +127,19 @@ internal static class OperationDocs
         ["GET api/providers/status"] = new(
             "Each provider's health and circuit",
             "An object keyed by provider name: `status` (`healthy`, `degraded`, `recovering`, `down`), `latency_ms`, "
-            + "`success_rate_pct` and `circuit_breaker.state` (`closed`, `open`, `half_open`, `isolated`).",
+            + "`success_rate_pct` and `circuit_breaker.state` (`closed`, `open`, `half_open`, `isolated`); with several replicas, "
+            + "`circuit_breaker.decided_by` names the replica whose decision put the circuit in its state, `decided_remotely` whether "
+            + "that was another replica than the one answering (`replica`).",
             ResponseExamples: new Dictionary<int, string>
             {
                 [200] = """
                     {
-                      "primary": {"status": "healthy", "kind": "OpenAI", "model": "gpt-4o-mini", "priority": 0, "latency_ms": 412.3, "success_rate_pct": 99.1,
-                                  "circuit_breaker": {"state": "closed", "failures": 0, "opened_at": null, "retry_after": null}},
+                      "primary": {"status": "down", "kind": "OpenAI", "model": "gpt-4o-mini", "priority": 0, "latency_ms": 412.3, "success_rate_pct": 99.1,
+                                  "circuit_breaker": {"state": "open", "failures": 0, "opened_at": "2026-12-03T10:00:00Z", "retry_after_seconds": 21.4,
+                                                      "decided_by": "gateway-kxzpqwe", "decided_remotely": true, "replica": "gateway-bmtrdsa"}},
                       "fallback": {"status": "healthy", "kind": "Ollama", "model": "llama3.2", "priority": 1, "latency_ms": 1204.7, "success_rate_pct": 100,
-                                   "circuit_breaker": {"state": "closed", "failures": 0, "opened_at": null, "retry_after": null}}
+                                   "circuit_breaker": {"state": "closed", "failures": 0, "opened_at": null, "retry_after_seconds": null,
+                                                       "decided_by": "gateway-bmtrdsa", "decided_remotely": false, "replica": "gateway-bmtrdsa"}}
                     }
                     """,
             }),

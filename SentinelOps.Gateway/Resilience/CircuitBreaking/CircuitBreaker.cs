@@ -232,7 +232,9 @@ public sealed partial class CircuitBreaker
     }
 
     /// <summary>Closes the circuit and forgets past failures and stalls (an operator's or the monitor's decision).</summary>
-    internal void Close(string reason)
+    /// <param name="reason">Why, for logs and incidents.</param>
+    /// <param name="decidedBy">The replica whose operator reset it, when another one's (not published again).</param>
+    internal void Close(string reason, string? decidedBy = null)
     {
         CircuitStateChangedEventArgs? change;
         lock (_gate)
@@ -245,7 +247,7 @@ public sealed partial class CircuitBreaker
             _consecutiveFailures = 0;
             _window.Clear();
             _slow.Forget();
-            change = Moved(_machine.Close(reason, forgetTrips: true));
+            change = Moved(_machine.Close(reason, forgetTrips: true, decidedBy));
         }
 
         Raise(change);

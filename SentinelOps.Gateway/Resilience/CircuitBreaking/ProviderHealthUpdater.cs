@@ -82,6 +82,27 @@ public sealed partial class ProviderHealthUpdater
     /// <returns>Each provider's state before and after.</returns>
     public IReadOnlyDictionary<string, (CircuitState Before, CircuitState After)> ResetAll(string reason)
     {
+        var states = Reset(reason, decidedBy: null);
+        CircuitsReset?.Invoke(this, reason);
+        return states;
+    }
+
+    /// <summary>
+    /// An operator reset every circuit on another replica (shared circuits): reset here too, as that replica's decision,
+    /// so it is not published again.
+    /// </summary>
+    public void ReplicaReset(string replica, string reason)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(replica);
+        LogReplicaReset(replica);
+        Reset($"{reason} (on replica {replica})", replica);
+    }
+
+    /// <summary>Raised after an operator's reset on this replica (<see cref="ResetAll"/>), with its reason.</summary>
+    public event EventHandler<string>? CircuitsReset;
+
+    private Dictionary<string, (CircuitState, CircuitState)> Reset(string reason, string? decidedBy)
+    {
         lock (_gate)
         {
             _isolatedByMonitor.Clear();
@@ -92,7 +113,7 @@ public sealed partial class ProviderHealthUpdater
         foreach (var (provider, breaker) in _breakers)
         {
             var before = breaker.State;
-            breaker.Close(reason);
+            breaker.Close(reason, decidedBy);
             states[provider] = (before, breaker.State);
         }
 
@@ -146,6 +167,9 @@ public sealed partial class ProviderHealthUpdater
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Closing the circuit of {Provider} as replica {Replica}'s trial decided (break {BreakId})")]
     private partial void LogReplicaClosed(string provider, string replica, string breakId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resetting every circuit: an operator reset them on replica {Replica}")]
+    private partial void LogReplicaReset(string replica);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Closing the circuit of {Provider}: {Reason}")]
     private partial void LogClosing(string provider, string reason);

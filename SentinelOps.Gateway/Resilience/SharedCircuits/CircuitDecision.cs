@@ -2,11 +2,12 @@ using System.Text.Json.Serialization;
 
 namespace SentinelOps.Gateway.Resilience.SharedCircuits;
 
-/// <summary>What one replica tells the others on <c>sentinel:circuits</c>: it opened a provider's circuit, or closed it.</summary>
+/// <summary>What one replica tells the others on <c>sentinel:circuits</c>: it opened a provider's circuit, closed it, or an
+/// operator reset every circuit on it.</summary>
 /// <param name="Replica">The replica that decided.</param>
 /// <param name="Provider">The provider.</param>
-/// <param name="Decision"><see cref="Opened"/> or <see cref="Closed"/>.</param>
-/// <param name="BreakId">The break opened, or the break a close ends.</param>
+/// <param name="Decision"><see cref="Opened"/>, <see cref="Closed"/> or <see cref="Reset"/>.</param>
+/// <param name="BreakId">The break opened, or the break a close ends (empty for a reset).</param>
 /// <param name="Reason">Why, in a few words (failure counts, a trial's verdict).</param>
 /// <param name="At">When it was decided.</param>
 /// <param name="OpenedAt">When the circuit opened, for an open.</param>
@@ -26,4 +27,7 @@ public sealed record CircuitDecision(
 
     /// <summary>The replica closed the circuit (its trial succeeded, or the monitor or an operator closed it).</summary>
     public const string Closed = "closed";
+
+    /// <summary>An operator reset every circuit on the replica (<see cref="Provider"/> is <c>*</c>).</summary>
+    public const string Reset = "reset";
 }

@@ -47,6 +47,8 @@ internal sealed partial class SharedCircuitsService(
             {
                 provider.Breaker.StateChanged += OnStateChanged;
             }
+
+            health.CircuitsReset += OnCircuitsReset;
         }
 
         return base.StartAsync(cancellationToken);
@@ -55,6 +57,7 @@ internal sealed partial class SharedCircuitsService(
     /// <inheritdoc/>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        health.CircuitsReset -= OnCircuitsReset;
         foreach (var provider in chain.Providers)
         {
             provider.Breaker.StateChanged -= OnStateChanged;
@@ -77,6 +80,7 @@ internal sealed partial class SharedCircuitsService(
         if (services.GetService<IConnectionMultiplexer>() is not { } redis)
         {
             LogNoRedis();
+            health.CircuitsReset -= OnCircuitsReset;
             foreach (var provider in chain.Providers)
             {
                 provider.Breaker.StateChanged -= OnStateChanged;
@@ -119,6 +123,10 @@ internal sealed partial class SharedCircuitsService(
             _outgoing.Writer.TryWrite(new CircuitDecision(replica.Id, change.Provider, CircuitDecision.Closed, breakId, change.Reason, now));
         }
     }
+
+    // An operator reset this replica's circuits (through the load balancer, one replica gets the request): all of them.
+    private void OnCircuitsReset(object? sender, string reason) =>
+        _outgoing.Writer.TryWrite(new CircuitDecision(replica.Id, "*", CircuitDecision.Reset, string.Empty, reason, timeProvider.GetUtcNow()));
 
     private async Task PublishAsync(IConnectionMultiplexer redis, CancellationToken stoppingToken)
     {
@@ -206,6 +214,9 @@ internal sealed partial class SharedCircuitsService(
                 break;
             case CircuitDecision.Closed:
                 health.ReplicaClosed(decision.Provider, decision.Replica, decision.BreakId, decision.Reason);
+                break;
+            case CircuitDecision.Reset:
+                health.ReplicaReset(decision.Replica, decision.Reason);
                 break;
             default:
                 LogMalformed($"unknown decision '{decision.Decision}'");

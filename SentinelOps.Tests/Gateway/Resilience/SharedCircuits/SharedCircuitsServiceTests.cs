@@ -96,6 +96,21 @@ public sealed class SharedCircuitsServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnOperatorsResetOnOneReplica_ResetsTheOthers_WithoutBeingPublishedBack()
+    {
+        OpenByCount(_a.Primary);
+        await FakeTime.WaitUntilAsync(() => _b.Primary.State == CircuitState.Open);
+        var healthB = (ProviderHealthUpdater)_b.Services.GetService(typeof(ProviderHealthUpdater))!;
+
+        healthB.ResetAll("reset by an operator");
+
+        await FakeTime.WaitUntilAsync(() => _a.Primary.State == CircuitState.Closed);
+        Assert.Equal("gateway-b", _a.Primary.GetSnapshot().DecidedBy);
+        await Task.Delay(300);
+        Assert.Equal([("gateway-a", "opened"), ("gateway-b", "closed"), ("gateway-b", "reset")], _published.Select(m => (Text(m, "replica"), Text(m, "decision"))).Order());
+    }
+
+    [Fact]
     public async Task RedisDown_EachReplicaKeepsItsOwnCircuits_WithoutBlocking()
     {
         await _redis.StopAsync();
