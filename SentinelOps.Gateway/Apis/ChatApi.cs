@@ -62,7 +62,8 @@ public static class ChatApi
                 "success",
                 routing.FailoverOccurred,
                 [.. routing.Failures.Select(f => f.Provider)],
-                response.Usage?.TotalTokenCount));
+                response.Usage?.TotalTokenCount,
+                routing.Hedged));
         }
         catch (Exception ex) when (GatewayProblems.TryCreate(ex, context, traceId, out var failure))
         {

@@ -2,7 +2,9 @@ using System.Text.Json.Serialization;
 
 namespace SentinelOps.Gateway.Apis;
 
-/// <summary>The answer of <c>POST /api/chat</c> (the seed API's shape).</summary>
+/// <summary>The answer of <c>POST /api/chat</c>: the seed API's nine fields, and <c>hedged: true</c> only on an answer
+/// that was hedged (the request also started on a second provider because the first sent no first token within the
+/// hedging delay), so the seed's shape is unchanged otherwise.</summary>
 public sealed record ChatApiResponse(
     [property: JsonPropertyName("trace_id")] string TraceId,
     [property: JsonPropertyName("provider_used")] string ProviderUsed,
@@ -12,4 +14,5 @@ public sealed record ChatApiResponse(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("failover_occurred")] bool FailoverOccurred,
     [property: JsonPropertyName("failover_chain")] IReadOnlyList<string> FailoverChain,
-    [property: JsonPropertyName("tokens_used")] long? TokensUsed);
+    [property: JsonPropertyName("tokens_used")] long? TokensUsed,
+    [property: JsonPropertyName("hedged"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Hedged = false);

@@ -33,6 +33,10 @@ public static class OpenAiApi
     /// <summary>Response header saying whether another provider failed first (<c>true</c>/<c>false</c>).</summary>
     public const string FailoverHeader = "x-sentinel-failover";
 
+    /// <summary>Response header present (<c>true</c>) only on a hedged answer: the request was also started on a second
+    /// provider because the first sent no first token within the hedging delay.</summary>
+    public const string HedgedHeader = "x-sentinel-hedged";
+
     /// <summary>The response header that marks an answer served from the response cache (<c>hit</c>).</summary>
     public const string CacheHeader = "x-sentinel-cache";
 
@@ -67,6 +71,11 @@ public static class OpenAiApi
             }
         }
 
+        if (request.Stream && !StreamContinuationSwitch.TryApply(context.Request))
+        {
+            return GatewayProblems.Invalid(ValidationErrors.Single(StreamContinuationSwitch.HeaderName, "Must be 'on' or 'off'."));
+        }
+
         var traceId = Activity.Current?.TraceId.ToHexString() ?? context.TraceIdentifier;
         try
         {
@@ -92,7 +101,8 @@ public static class OpenAiApi
     private static async Task<IResult> StreamAsync(HttpContext context, IChatClient chatClient, ChatCompletionRequest request)
     {
         var routing = new StrongBox<ProviderRouting?>();
-        var updates = Observe(chatClient.GetStreamingResponseAsync(request.Messages, request.Options, context.RequestAborted), routing, request.IncludeUsage);
+        var continued = new StrongBox<StreamContinued?>();
+        var updates = Observe(chatClient.GetStreamingResponseAsync(request.Messages, request.Options, context.RequestAborted), routing, continued, request.IncludeUsage);
         var enumerator = updates.AsOpenAIStreamingChatCompletionUpdatesAsync(context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
         try
         {
@@ -117,6 +127,13 @@ public static class OpenAiApi
             using var json = new Utf8JsonWriter(context.Response.BodyWriter);
             while (true)
             {
+                if (continued.Value is { } marker)
+                {
+                    // Another provider continues the answer from here: one comment line, which SSE parsers skip.
+                    continued.Value = null;
+                    await WriteCommentAsync(context, marker.SseComment);
+                }
+
                 await WriteEventAsync(context, json, current);
                 try
                 {
@@ -152,20 +169,37 @@ public static class OpenAiApi
 
         context.Response.Headers[ProviderHeader] = routing.Provider;
         context.Response.Headers[FailoverHeader] = routing.FailoverOccurred ? "true" : "false";
+        if (routing.Hedged)
+        {
+            context.Response.Headers[HedgedHeader] = "true";
+        }
+
         if (routing.Provider == ResponseCacheChatClient.CacheProvider)
         {
             context.Response.Headers[CacheHeader] = "hit";
         }
     }
 
-    // Captures the routing the failover client put on the first update (the OpenAI conversion drops it), and drops
-    // usage figures unless the client asked for them with stream_options.include_usage.
+    // Captures the routing the failover client put on the first update (the OpenAI conversion drops it) and the mark of
+    // a continuation, never forwards a provider's raw tool-call fragments (Microsoft.Extensions.AI emits the whole call
+    // once the provider's stream has ended: forwarding both would send the call twice, and a fragment could be spliced
+    // with another provider's), and drops usage figures unless the client asked for them with stream_options.include_usage.
     private static async IAsyncEnumerable<ChatResponseUpdate> Observe(
-        IAsyncEnumerable<ChatResponseUpdate> updates, StrongBox<ProviderRouting?> routing, bool includeUsage)
+        IAsyncEnumerable<ChatResponseUpdate> updates, StrongBox<ProviderRouting?> routing, StrongBox<StreamContinued?> continued, bool includeUsage)
     {
         await foreach (var update in updates)
         {
-            routing.Value ??= ProviderRouting.From(update.AdditionalProperties);
+            if (update.AdditionalProperties is { } properties)
+            {
+                routing.Value ??= ProviderRouting.From(properties);
+                continued.Value ??= StreamContinued.From(properties);
+            }
+
+            if (update.RawRepresentation is StreamingChatCompletionUpdate { ToolCallUpdates.Count: > 0 })
+            {
+                update.RawRepresentation = null;
+            }
+
             if (!includeUsage && HasUsage(update.Contents))
             {
                 update.Contents = [.. update.Contents.Where(c => c is not UsageContent)];
@@ -208,6 +242,14 @@ public static class OpenAiApi
         var writer = context.Response.BodyWriter;
         writer.Write("data: "u8);
         writer.Write(payload.ToMemory().Span);
+        writer.Write("\n\n"u8);
+        await writer.FlushAsync(context.RequestAborted);
+    }
+
+    private static async Task WriteCommentAsync(HttpContext context, string comment)
+    {
+        var writer = context.Response.BodyWriter;
+        writer.Write(System.Text.Encoding.UTF8.GetBytes(comment));
         writer.Write("\n\n"u8);
         await writer.FlushAsync(context.RequestAborted);
     }

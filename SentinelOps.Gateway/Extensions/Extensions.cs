@@ -29,6 +29,8 @@ internal static class Extensions
         builder.Services.AddValidatedOptions<SlowCallOptions>(SlowCallOptions.SectionName);
         builder.Services.AddValidatedOptions<ResponseCacheOptions>(ResponseCacheOptions.SectionName);
         builder.Services.AddValidatedOptions<RoutingOptions>(RoutingOptions.SectionName);
+        builder.Services.AddValidatedOptions<HedgingOptions>(HedgingOptions.SectionName);
+        builder.Services.AddValidatedOptions<StreamingOptions>(StreamingOptions.SectionName);
         builder.Services.AddOptions<ProvidersOptions>()
             .Bind(builder.Configuration)
             .ValidateDataAnnotations()

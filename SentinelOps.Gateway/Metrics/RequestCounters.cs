@@ -22,7 +22,8 @@ public sealed class RequestCounters
     private const int LatencySum = 5;
     private const int Rejected = 6;
     private const int CacheHits = 7;
-    private const int FirstBucket = 8;
+    private const int Hedged = 8;
+    private const int FirstBucket = 9;
     private const int FirstProvider = FirstBucket + LatencyHistogram.BucketCount;
 
     private readonly long[] _counts;
@@ -44,6 +45,7 @@ public sealed class RequestCounters
         _fields[LatencySum] = RequestMetricsFields.LatencySumMicroseconds;
         _fields[Rejected] = RequestMetricsFields.TotalRejected;
         _fields[CacheHits] = RequestMetricsFields.TotalCacheHits;
+        _fields[Hedged] = RequestMetricsFields.TotalHedged;
         for (var bucket = 0; bucket < LatencyHistogram.BucketCount; bucket++)
         {
             _fields[FirstBucket + bucket] = RequestMetricsFields.LatencyBucket(bucket);
@@ -95,13 +97,17 @@ public sealed class RequestCounters
         CountProviderFailures(failures);
     }
 
-    /// <summary>Moves every non-zero count out, as field → delta, leaving zeros.</summary>
     /// <summary>Counts a request that was its own fault: neither a failure nor any provider's.</summary>
     public void RecordRejected()
     {
         Interlocked.Increment(ref _counts[Requests]);
         Interlocked.Increment(ref _counts[Rejected]);
     }
+
+    /// <summary>Counts a request hedged on a second provider (besides its own outcome, counted when it ends).</summary>
+    public void RecordHedge() => Interlocked.Increment(ref _counts[Hedged]);
+
+    /// <summary>Moves every non-zero count out, as field → delta, leaving zeros.</summary>
 
     public Dictionary<string, long> TakeDeltas()
     {

@@ -10,7 +10,8 @@ namespace SentinelOps.Gateway.Metrics;
 /// </summary>
 /// <remarks>
 /// Both chat endpoints go through it, so <c>/api/chat</c> and <c>/v1/chat/completions</c> (JSON and streaming) are
-/// counted alike. A stream is counted when it ends: normally, with an error, or abandoned by its consumer (cancelled).
+/// counted alike. A stream is counted when it ends: normally, with an error, or abandoned by its consumer (cancelled);
+/// a stream continued by another provider mid-answer is counted as answered by that provider, after a failover.
 /// </remarks>
 public sealed class RequestMetricsChatClient(IChatClient innerClient, RequestOutcomeRecorder recorder, TimeProvider timeProvider)
     : DelegatingChatClient(innerClient)
@@ -63,7 +64,12 @@ public sealed class RequestMetricsChatClient(IChatClient innerClient, RequestOut
                     throw;
                 }
 
-                routing ??= ProviderRouting.From(enumerator.Current.AdditionalProperties);
+                // The last routing wins: a stream continued by another provider says so on the continuation's first update.
+                if (enumerator.Current.AdditionalProperties is { } properties && ProviderRouting.From(properties) is { } latest)
+                {
+                    routing = latest;
+                }
+
                 yield return enumerator.Current;
             }
 

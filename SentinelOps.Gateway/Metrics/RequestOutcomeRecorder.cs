@@ -55,6 +55,16 @@ public sealed class RequestOutcomeRecorder
         }
     }
 
+    /// <summary>A request was hedged from <paramref name="from"/> to <paramref name="to"/>, and the race is decided.</summary>
+    /// <param name="from">The provider slow to its first token.</param>
+    /// <param name="to">The provider the request was hedged on.</param>
+    /// <param name="outcome">The hedge's: <c>won</c>, <c>lost</c>, <c>failed</c> or <c>cancelled</c>.</param>
+    public void Hedged(string from, string to, string outcome)
+    {
+        _counters.RecordHedge();
+        _telemetry.RecordHedge(from, to, outcome);
+    }
+
     /// <summary>The request ended in an error, or its client gave up.</summary>
     /// <param name="exception">What ended it.</param>
     /// <param name="duration">How long it ran.</param>
@@ -74,7 +84,7 @@ public sealed class RequestOutcomeRecorder
         {
             ProvidersExhaustedException exhausted => exhausted.Failures,
             RequestDeadlineExceededException deadline => deadline.Failures,
-            ProviderStreamInterruptedException interrupted => [interrupted.Failure],
+            ProviderStreamInterruptedException interrupted => interrupted.Failures,
             _ => [],
         };
         _counters.RecordFailure(failures, cancelled);

@@ -56,6 +56,7 @@ public sealed class StreamedResponseChatClient : DelegatingChatClient
                 if (!armed && update.HasContent())
                 {
                     armed = true;
+                    FirstTokenSignal.Raise(); // a hedged race is decided by the first content
                     var left = _options.Attempt - _timeProvider.GetElapsedTime(started);
                     timeout.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
                 }

@@ -20,8 +20,12 @@ namespace SentinelOps.Gateway.Routing;
 /// returned rather than tried elsewhere. One deadline bounds the whole request, retries and failovers included; for
 /// a stream it bounds the time to its first content.</para>
 /// <para>A stream is committed to a provider by its first content update: until then a failure moves on to the next
-/// provider and nothing the failed one sent reaches the caller; after it, a failure ends the stream with
+/// provider and nothing the failed one sent reaches the caller; after it, a failure is continued by the next provider
+/// (<see cref="StreamContinuation"/>) when continuation is on, and otherwise ends the stream with
 /// <see cref="ProviderStreamInterruptedException"/>.</para>
+/// <para>With a <see cref="ProviderHedger"/> (<c>Gateway:Hedging:Enabled</c>), a provider slow to its first content is
+/// raced against the next candidate until one sends content (<see cref="HedgedRace{T}"/>); without one, nothing of
+/// hedging runs.</para>
 /// <para>Thread-safe; holds no per-request state. Does not own the provider clients.</para>
 /// </remarks>
 public sealed partial class ProviderFailoverChatClient : IChatClient
@@ -30,6 +34,8 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
     private readonly TimeSpan _requestTimeout;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly ProviderHedger? _hedger;
+    private readonly StreamContinuation? _continuation;
 
     /// <summary>Creates a failover client over <paramref name="providers"/>, tried in the given order.</summary>
     /// <param name="providers">The providers, in priority order.</param>
@@ -38,13 +44,17 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
     /// <param name="logger">Where failovers are logged.</param>
     /// <param name="strategy">The order in which each request tries the providers.</param>
     /// <param name="health">Through which an early trial is started when every circuit refuses; one over these providers' circuits when omitted.</param>
+    /// <param name="continueStreams">Whether a stream that fails mid-answer is continued by the next provider (<see cref="StreamingOptions.Continuation"/>).</param>
+    /// <param name="hedger">Races a provider slow to its first token against the next (<see cref="HedgingOptions"/>); none: hedging is off.</param>
     public ProviderFailoverChatClient(
         IReadOnlyList<ProviderClient> providers,
         TimeSpan requestTimeout,
         TimeProvider timeProvider,
         ILogger<ProviderFailoverChatClient>? logger = null,
         ProviderHealthUpdater? health = null,
-        RoutingStrategy strategy = RoutingStrategy.Priority)
+        RoutingStrategy strategy = RoutingStrategy.Priority,
+        bool continueStreams = false,
+        ProviderHedger? hedger = null)
     {
         ArgumentNullException.ThrowIfNull(providers);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -58,6 +68,8 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         _timeProvider = timeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _candidates = new HealthyOrPanicProviderPolicy(providers, health ?? new ProviderHealthUpdater(providers.Select(p => p.Breaker)), _logger, strategy);
+        _hedger = hedger;
+        _continuation = continueStreams ? new StreamContinuation(_candidates, OpenStreamAsync, requestTimeout, timeProvider, _logger) : null;
     }
 
     /// <inheritdoc/>
@@ -71,6 +83,11 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         var failures = new List<ProviderFailure>();
         try
         {
+            if (_hedger is { HedgesNonStreaming: true })
+            {
+                return await GetHedgedResponseAsync(messages, options, failures, request.Token);
+            }
+
             foreach (var provider in _candidates.Candidates(failures))
             {
                 try
@@ -106,18 +123,30 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         ProviderClient? provider = null;
         IAsyncEnumerator<ChatResponseUpdate>? stream = null;
         List<ChatResponseUpdate>? opening = null;
+        var hedged = false;
         try
         {
-            foreach (var candidate in _candidates.Candidates(failures))
+            if (_hedger is not null)
             {
-                (stream, opening, var failure) = await OpenStreamAsync(candidate, messages, options, request.Token);
-                if (failure is null)
+                using var candidates = _candidates.Candidates(failures).GetEnumerator();
+                if (await _hedger.OpenStreamAsync(this, candidates, failures, messages, options, request.Token) is { } won)
                 {
-                    provider = candidate;
-                    break;
+                    (provider, stream, opening, hedged) = (won.Provider, won.Result.Stream, won.Result.Opening, won.Hedged);
                 }
+            }
+            else
+            {
+                foreach (var candidate in _candidates.Candidates(failures))
+                {
+                    (stream, opening, var failure) = await OpenStreamAsync(candidate, messages, options, request.Token);
+                    if (failure is null)
+                    {
+                        provider = candidate;
+                        break;
+                    }
 
-                failures.Add(failure);
+                    failures.Add(failure);
+                }
             }
         }
         catch (OperationCanceledException) when (request.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -132,9 +161,20 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
 
         // Committed: the deadline covered the wait for the first content; the answer itself may take its time.
         request.CancelAfter(Timeout.InfiniteTimeSpan);
+        (opening[0].AdditionalProperties ??= [])[ProviderRouting.AdditionalPropertiesKey] = Routing(provider, failures, hedged);
+        if (_continuation is not null && !StreamContinuationSwitch.IsOffForCurrentRequest)
+        {
+            // The relay owns the stream from here, and has the next provider continue it if this one fails mid-answer.
+            await foreach (var update in _continuation.RelayAsync(provider, stream, opening, messages, options, failures, request, cancellationToken))
+            {
+                yield return update;
+            }
+
+            yield break;
+        }
+
         try
         {
-            (opening[0].AdditionalProperties ??= [])[ProviderRouting.AdditionalPropertiesKey] = Routing(provider, failures);
             foreach (var update in opening)
             {
                 yield return update;
@@ -167,12 +207,21 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
     private static bool IsCancellation(Exception exception, CancellationToken cancellationToken) =>
         exception is OperationCanceledException && cancellationToken.IsCancellationRequested;
 
-    private static ProviderRouting Routing(ProviderClient provider, List<ProviderFailure> failures) =>
-        new(provider.Name, failures.Count == 0 ? [] : [.. failures]);
+    private static ProviderRouting Routing(ProviderClient provider, List<ProviderFailure> failures, bool hedged = false) =>
+        new(provider.Name, failures.Count == 0 ? [] : [.. failures]) { Hedged = hedged };
+
+    private async Task<ChatResponse> GetHedgedResponseAsync(
+        IEnumerable<ChatMessage> messages, ChatOptions? options, List<ProviderFailure> failures, CancellationToken cancellationToken)
+    {
+        using var candidates = _candidates.Candidates(failures).GetEnumerator();
+        var won = await _hedger!.GetResponseAsync(this, candidates, failures, messages, options, cancellationToken) ?? throw Exhausted(failures);
+        (won.Result.AdditionalProperties ??= [])[ProviderRouting.AdditionalPropertiesKey] = Routing(won.Provider, failures, won.Hedged);
+        return won.Result;
+    }
 
     // Opens a provider's stream and reads up to its first content update, so a failure before that point can still
-    // fail over. Returns the stream and what it sent so far, or the provider's failure.
-    private async Task<(IAsyncEnumerator<ChatResponseUpdate>? Stream, List<ChatResponseUpdate> Opening, ProviderFailure? Failure)> OpenStreamAsync(
+    // fail over. Returns the stream and what it sent so far, or the provider's failure. Also one hedged attempt's work.
+    internal async Task<(IAsyncEnumerator<ChatResponseUpdate>? Stream, List<ChatResponseUpdate> Opening, ProviderFailure? Failure)> OpenStreamAsync(
         ProviderClient provider, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         var opening = new List<ChatResponseUpdate>();
@@ -235,7 +284,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
     // A provider fault is recorded so the next provider can be tried. The request's own faults end it: one the
     // provider rejected as invalid would be rejected everywhere (naming the provider), and one that could not even be
     // sent is the request's alone.
-    private ProviderFailure RecordFailureOrThrow(ProviderClient provider, Exception exception)
+    internal ProviderFailure RecordFailureOrThrow(ProviderClient provider, Exception exception)
     {
         var failure = ProviderFailure.From(provider.Name, exception);
         switch (ProviderErrorClassifier.Classify(exception))

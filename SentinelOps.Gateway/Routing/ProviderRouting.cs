@@ -11,6 +11,10 @@ public sealed record ProviderRouting(string Provider, IReadOnlyList<ProviderFail
     /// (and in the first <see cref="ChatResponseUpdate"/> of a stream).</summary>
     public const string AdditionalPropertiesKey = "sentinel.routing";
 
+    /// <summary>Whether the request was hedged: also started on another provider because the first sent no first token
+    /// within the hedging delay (<see cref="HedgingOptions"/>). <see cref="Provider"/> is the one that sent content first.</summary>
+    public bool Hedged { get; init; }
+
     /// <summary>Whether a provider other than the first choice answered.</summary>
     public bool FailoverOccurred => Failures.Count > 0;
 

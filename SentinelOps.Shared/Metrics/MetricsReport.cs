@@ -21,7 +21,6 @@ public sealed record MetricsReport(
     [property: JsonPropertyName("p99_latency_ms")] double? P99LatencyMs,
     [property: JsonPropertyName("providers")] IReadOnlyDictionary<string, ProviderMetrics> Providers)
 {
-    /// <summary>Whether the Redis totals were included; <see langword="false"/> when Redis could not be read and only this replica's counts since its start are shown.</summary>
     /// <summary>Requests answered 400 as their own fault once the gateway had accepted them: counted neither as failures nor against any provider.</summary>
     [JsonPropertyName("total_rejected")]
     public long TotalRejected { get; init; }
@@ -30,6 +29,11 @@ public sealed record MetricsReport(
     [JsonPropertyName("total_cache_hits")]
     public long TotalCacheHits { get; init; }
 
+    /// <summary>Requests hedged: also started on the next provider because the first sent no first token within the hedging delay (<c>Gateway:Hedging</c>).</summary>
+    [JsonPropertyName("total_hedged")]
+    public long TotalHedged { get; init; }
+
+    /// <summary>Whether the Redis totals were included; <see langword="false"/> when Redis could not be read and only this replica's counts since its start are shown.</summary>
     [JsonPropertyName("redis_available")]
     public bool RedisAvailable { get; init; } = true;
 }

@@ -24,6 +24,9 @@ public static class RequestMetricsFields
     /// <summary>Successful requests answered from the response cache (also in the successes).</summary>
     public const string TotalCacheHits = "total_cache_hits";
 
+    /// <summary>Requests hedged: also started on the next provider because the first sent no first token within the hedging delay.</summary>
+    public const string TotalHedged = "total_hedged";
+
     /// <summary>Sum of the latencies of successful requests, in microseconds.</summary>
     public const string LatencySumMicroseconds = "latency_us_sum";
 

@@ -33,6 +33,9 @@ public sealed class RequestTotals
     /// <summary>Successes served from the response cache.</summary>
     public long CacheHits { get; private set; }
 
+    /// <summary>Requests hedged on a second provider.</summary>
+    public long Hedged { get; private set; }
+
     /// <summary>Sum of successful requests' latencies, in microseconds.</summary>
     public long LatencySumMicroseconds { get; private set; }
 
@@ -68,6 +71,7 @@ public sealed class RequestTotals
             case RequestMetricsFields.TotalFailovers: Failovers += value; return;
             case RequestMetricsFields.TotalRejected: Rejected += value; return;
             case RequestMetricsFields.TotalCacheHits: CacheHits += value; return;
+            case RequestMetricsFields.TotalHedged: Hedged += value; return;
             case RequestMetricsFields.LatencySumMicroseconds: LatencySumMicroseconds += value; return;
         }
 
@@ -124,6 +128,7 @@ public sealed class RequestTotals
     {
         TotalRejected = Rejected,
         TotalCacheHits = CacheHits,
+        TotalHedged = Hedged,
     };
 
     private ProviderRequestCounts Provider(string name)

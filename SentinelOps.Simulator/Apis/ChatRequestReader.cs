@@ -41,18 +41,13 @@ internal static class ChatRequestReader
                 return (null, "messages", "Required: a non-empty array of messages.");
             }
 
+            var roles = new List<string>();
             var texts = new List<string>();
-            var lastUser = string.Empty;
             foreach (var message in messages.EnumerateArray())
             {
-                var text = message.ValueKind == JsonValueKind.Object && message.TryGetProperty("content", out var content)
-                    ? ContentText(content)
-                    : string.Empty;
-                texts.Add(text);
-                if (message.ValueKind == JsonValueKind.Object && message.TryGetProperty("role", out var role) && role.ValueEquals("user"))
-                {
-                    lastUser = text;
-                }
+                var isObject = message.ValueKind == JsonValueKind.Object;
+                texts.Add(isObject && message.TryGetProperty("content", out var content) ? ContentText(content) : string.Empty);
+                roles.Add(isObject && message.TryGetProperty("role", out var role) && role.ValueKind == JsonValueKind.String ? role.GetString()! : string.Empty);
             }
 
             var stream = root.TryGetProperty("stream", out var streamProperty) && streamProperty.ValueKind is JsonValueKind.True or JsonValueKind.False
@@ -63,7 +58,7 @@ internal static class ChatRequestReader
                 && streamOptions.TryGetProperty("include_usage", out var usage)
                 && usage.ValueKind == JsonValueKind.True;
 
-            return (new ChatRequest(modelName, texts, lastUser, stream, includeUsage, MaxTokens(root)), null, null);
+            return (new ChatRequest(modelName, roles, texts, stream, includeUsage, MaxTokens(root), FirstToolName(root)), null, null);
         }
     }
 
@@ -81,6 +76,27 @@ internal static class ChatRequestReader
             && options.TryGetProperty("num_predict", out var numPredict) && numPredict.TryGetInt32(out var predict)
             ? predict
             : null;
+    }
+
+    // Both protocols offer tools as [{"type": "function", "function": {"name": …}}].
+    private static string? FirstToolName(JsonElement root)
+    {
+        if (!root.TryGetProperty("tools", out var tools) || tools.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        foreach (var tool in tools.EnumerateArray())
+        {
+            if (tool.ValueKind == JsonValueKind.Object
+                && tool.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object
+                && function.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
+            {
+                return name.GetString();
+            }
+        }
+
+        return null;
     }
 
     // OpenAI allows content as a string or as an array of typed parts.

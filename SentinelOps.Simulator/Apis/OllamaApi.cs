@@ -65,18 +65,22 @@ internal static class OllamaApi
         }
 
         var (request, fault) = exchange;
-        var reply = SimulatedReply.For(request.MessageTexts, request.LastUserMessage, request.MaxTokens);
+        var reply = SimulatedReply.For(request.MessageRoles, request.MessageTexts, request.MaxTokens, request.ToolName);
         var started = timeProvider.GetTimestamp();
         var doneReason = reply.Truncated ? "length" : "stop";
 
         if (!request.Stream)
         {
-            await context.Response.WriteAsJsonAsync(Final(settings.EffectiveModel, timeProvider, reply, doneReason, started, reply.Text));
+            await context.Response.WriteAsJsonAsync(Final(settings.EffectiveModel, timeProvider, reply, doneReason, started, reply.Text, reply.ToolCall));
             return;
         }
 
         context.Response.ContentType = "application/x-ndjson";
-        for (var i = 0; i < reply.Chunks.Count; i++)
+
+        // Ollama streams a tool call whole, in one line, as its only chunk.
+        var chunks = reply.ToolCall is null ? reply.Chunks : [string.Empty];
+        // A fault after N chunks strikes before chunk N, or before the stream's end when N is the number of chunks.
+        for (var i = 0; i <= chunks.Count; i++)
         {
             if (fault.Mode == FaultMode.StreamCut && i == fault.AfterChunks)
             {
@@ -88,11 +92,16 @@ internal static class OllamaApi
                 return;
             }
 
+            if (i == chunks.Count)
+            {
+                break;
+            }
+
             await WriteLineAsync(context, new
             {
                 model = settings.EffectiveModel,
                 created_at = timeProvider.GetUtcNow(),
-                message = new { role = "assistant", content = reply.Chunks[i] },
+                message = Message(chunks[i], reply.ToolCall),
                 done = false,
             });
             if (settings.ChunkDelay > TimeSpan.Zero)
@@ -101,17 +110,21 @@ internal static class OllamaApi
             }
         }
 
-        await WriteLineAsync(context, Final(settings.EffectiveModel, timeProvider, reply, doneReason, started, string.Empty));
+        await WriteLineAsync(context, Final(settings.EffectiveModel, timeProvider, reply, doneReason, started, string.Empty, toolCall: null));
     }
 
-    private static object Final(string model, TimeProvider timeProvider, SimulatedReply reply, string doneReason, long started, string content)
+    private static object Message(string content, SimulatedToolCall? toolCall) => toolCall is null
+        ? new { role = "assistant", content }
+        : new { role = "assistant", content, tool_calls = new[] { new { function = new { name = toolCall.Name, arguments = JsonSerializer.Deserialize<JsonElement>(toolCall.Arguments) } } } };
+
+    private static object Final(string model, TimeProvider timeProvider, SimulatedReply reply, string doneReason, long started, string content, SimulatedToolCall? toolCall)
     {
         var nanoseconds = (long)(timeProvider.GetElapsedTime(started).TotalMilliseconds * 1_000_000);
         return new
         {
             model,
             created_at = timeProvider.GetUtcNow(),
-            message = new { role = "assistant", content },
+            message = Message(content, toolCall),
             done = true,
             done_reason = doneReason,
             total_duration = nanoseconds,

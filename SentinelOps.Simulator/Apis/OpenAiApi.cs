@@ -61,10 +61,10 @@ internal static class OpenAiApi
         }
 
         var (request, fault) = exchange;
-        var reply = SimulatedReply.For(request.MessageTexts, request.LastUserMessage, request.MaxTokens);
+        var reply = SimulatedReply.For(request.MessageRoles, request.MessageTexts, request.MaxTokens, request.ToolName);
         var id = "chatcmpl-" + Guid.NewGuid().ToString("N");
         var created = timeProvider.GetUtcNow().ToUnixTimeSeconds();
-        var finishReason = reply.Truncated ? "length" : "stop";
+        var finishReason = reply.ToolCall is not null ? "tool_calls" : reply.Truncated ? "length" : "stop";
         var usage = new
         {
             prompt_tokens = reply.PromptTokens,
@@ -82,7 +82,7 @@ internal static class OpenAiApi
                 model = settings.EffectiveModel,
                 choices = new[]
                 {
-                    new { index = 0, message = new { role = "assistant", content = reply.Text }, finish_reason = finishReason },
+                    new { index = 0, message = Message(reply), finish_reason = finishReason },
                 },
                 usage,
             });
@@ -90,7 +90,8 @@ internal static class OpenAiApi
         }
 
         var stream = new ServerSentEventWriter(context.Response);
-        for (var i = 0; i < reply.Chunks.Count; i++)
+        // A fault after N chunks strikes before chunk N, or before the stream's end when N is the number of chunks.
+        for (var i = 0; i <= reply.Chunks.Count; i++)
         {
             if (fault.Mode == FaultMode.StreamCut && i == fault.AfterChunks)
             {
@@ -102,7 +103,12 @@ internal static class OpenAiApi
                 return;
             }
 
-            await stream.WriteAsync(Chunk(id, created, settings.EffectiveModel, i == 0 ? new { role = "assistant", content = reply.Chunks[i] } : new { content = reply.Chunks[i] }, null), context.RequestAborted);
+            if (i == reply.Chunks.Count)
+            {
+                break;
+            }
+
+            await stream.WriteAsync(Chunk(id, created, settings.EffectiveModel, Delta(reply, i), null), context.RequestAborted);
             if (settings.ChunkDelay > TimeSpan.Zero)
             {
                 await Task.Delay(settings.ChunkDelay, timeProvider, context.RequestAborted);
@@ -117,6 +123,23 @@ internal static class OpenAiApi
 
         await stream.WriteDoneAsync(context.RequestAborted);
     }
+
+    private static object Message(SimulatedReply reply) => reply.ToolCall is { } call
+        ? new { role = "assistant", content = (string?)null, tool_calls = new[] { new { id = SimulatedToolCall.Id, type = "function", function = new { name = call.Name, arguments = call.Arguments } } } }
+        : new { role = "assistant", content = reply.Text };
+
+    // A text answer streams a token per chunk; a tool call streams its id and name first, then its arguments in pieces.
+    private static object Delta(SimulatedReply reply, int i) => (reply.ToolCall, i) switch
+    {
+        (null, 0) => new { role = "assistant", content = reply.Chunks[i] },
+        (null, _) => new { content = reply.Chunks[i] },
+        ({ } call, 0) => new
+        {
+            role = "assistant",
+            tool_calls = new[] { new { index = 0, id = SimulatedToolCall.Id, type = "function", function = new { name = call.Name, arguments = reply.Chunks[i] } } },
+        },
+        _ => new { tool_calls = new[] { new { index = 0, function = new { arguments = reply.Chunks[i] } } } },
+    };
 
     private static object Chunk(string id, long created, string model, object delta, string? finishReason) => new
     {

@@ -159,7 +159,7 @@ public sealed class FailoverEndToEndTests(SentinelAppFixture fixture) : IAsyncLi
     }
 
     [Fact]
-    public async Task MidStreamFailure_EndsTheStreamWithAnErrorEvent_NeverACleanDone()
+    public async Task MidStreamFailure_IsContinuedByTheFallback_InTheSameStream()
     {
         using var gateway = fixture.CreateGatewayClient();
         await fixture.SetFaultAsync("primary", new { mode = "stream_cut", after_chunks = 2 });
@@ -170,6 +170,31 @@ public sealed class FailoverEndToEndTests(SentinelAppFixture fixture) : IAsyncLi
             stream = true,
             messages = new[] { new { role = "user", content = "tell me a long story" } },
         });
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("primary", response.Headers.GetValues("x-sentinel-provider").Single());
+        Assert.Contains(": x-sentinel continued provider=fallback after=primary reason=cut", body);
+        Assert.EndsWith("data: [DONE]\n\n", body);
+    }
+
+    [Fact]
+    public async Task MidStreamFailure_WithContinuationOff_EndsTheStreamWithAnErrorEvent_NeverACleanDone()
+    {
+        using var gateway = fixture.CreateGatewayClient();
+        await fixture.SetFaultAsync("primary", new { mode = "stream_cut", after_chunks = 2 });
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = JsonContent.Create(new
+            {
+                model = "any",
+                stream = true,
+                messages = new[] { new { role = "user", content = "tell me a long story" } },
+            }),
+        };
+        request.Headers.Add("x-sentinel-continuation", "off");
+        var response = await gateway.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -33,6 +33,10 @@ public sealed class GatewayConfigurationTests
     [InlineData("Gateway:SlowCalls:InterChunkMultiplier", "0.5")]
     [InlineData("Gateway:SlowCalls:InterChunkMinLimit", "00:00:00")]
     [InlineData("Gateway:SlowCalls:InterChunkMaxLimit", "01:00:00")]
+    [InlineData("Gateway:Hedging:Delay", "00:00:00")]
+    [InlineData("Gateway:Hedging:InitialDelay", "01:00:00")]
+    [InlineData("Gateway:Hedging:BudgetPercent", "101")]
+    [InlineData("Gateway:Hedging:BudgetPercent", "-1")]
     public async Task AnOutOfRangeSetting_StopsStartUp_NamingIt(string key, string value)
     {
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(new(ValidProviders) { [key] = value }));
@@ -63,6 +67,18 @@ public sealed class GatewayConfigurationTests
 
         Assert.Contains("Gateway:SlowCalls:InterChunkMinLimit", ex.Message);
         Assert.Contains("Gateway:SlowCalls:InterChunkMaxLimit", ex.Message);
+    }
+
+    [Fact]
+    public async Task AHedgingFloorAboveItsInitialDelay_StopsStartUp_NamingBoth()
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(new(ValidProviders)
+        {
+            ["Gateway:Hedging:MinDelay"] = "00:00:02",
+        }));
+
+        Assert.Contains("Gateway:Hedging:MinDelay", ex.Message);
+        Assert.Contains("Gateway:Hedging:InitialDelay", ex.Message);
     }
 
     [Theory]

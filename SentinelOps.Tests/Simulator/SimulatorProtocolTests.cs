@@ -111,6 +111,46 @@ public sealed class SimulatorProtocolTests
         Assert.Contains("messages", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData(SimulatorProtocol.OpenAI, false)]
+    [InlineData(SimulatorProtocol.Ollama, false)]
+    [InlineData(SimulatorProtocol.OpenAI, true)]
+    [InlineData(SimulatorProtocol.Ollama, true)]
+    public async Task AskedToContinueAPartialAnswer_TheRealClientGetsTheRestOfIt(SimulatorProtocol protocol, bool streaming)
+    {
+        await using var simulator = await SimulatorServer.StartAsync(protocol);
+        using var client = CreateRealClient(simulator);
+        ChatMessage[] continuation = [.. Prompt, new(ChatRole.Assistant, "Simulated ans"), new(ChatRole.User, ContinuationPrompt.Instruction)];
+
+        var response = streaming
+            ? (await client.GetStreamingResponseAsync(continuation).ToListAsync()).ToChatResponse()
+            : await client.GetResponseAsync(continuation);
+
+        Assert.Equal("wer to: what is up", response.Text);
+        Assert.Equal(5, response.Usage?.OutputTokenCount); // "wer ", "to: ", "what ", "is ", "up"
+
+        // Not a continuation: the assistant text is no prefix of the answer, or the last message asks for nothing of the kind.
+        Assert.Equal("Simulated answer to: please continue", (await client.GetResponseAsync([.. Prompt, new(ChatRole.Assistant, "Other words"), new(ChatRole.User, "please continue")])).Text);
+        Assert.Equal("Simulated answer to: go on", (await client.GetResponseAsync([.. Prompt, new(ChatRole.Assistant, "Simulated"), new(ChatRole.User, "go on")])).Text);
+    }
+
+    [Theory]
+    [InlineData(SimulatorProtocol.OpenAI)]
+    [InlineData(SimulatorProtocol.Ollama)]
+    public async Task OfferedATool_TheRealClientGetsOneWholeCallToIt_StreamingOrNot(SimulatorProtocol protocol)
+    {
+        await using var simulator = await SimulatorServer.StartAsync(protocol);
+        using var client = CreateRealClient(simulator);
+        var options = new ChatOptions { Tools = [AIFunctionFactory.Create((string question) => question, "lookup")] };
+
+        foreach (var response in new[] { await client.GetResponseAsync(Prompt, options), (await client.GetStreamingResponseAsync(Prompt, options).ToListAsync()).ToChatResponse() })
+        {
+            var call = Assert.Single(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+            Assert.Equal("lookup", call.Name);
+            Assert.Equal("what is up", call.Arguments?["question"]?.ToString());
+        }
+    }
+
     internal static IChatClient CreateRealClient(SimulatorServer simulator, string? model = null) =>
         ProviderChatClientFactory.Create(
             new ProviderOptions

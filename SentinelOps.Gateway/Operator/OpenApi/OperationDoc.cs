@@ -7,10 +7,12 @@ namespace SentinelOps.Gateway.Operator.OpenApi;
 /// <param name="RequestExamples">Example bodies by name, as JSON.</param>
 /// <param name="ResponseExamples">Example answers by status code, as JSON.</param>
 /// <param name="RequestRequired">Whether the body must be sent.</param>
+/// <param name="RequestHeaders">Optional request headers the endpoint reads, by name: their description and allowed values.</param>
 internal sealed record OperationDoc(
     string Summary,
     string Description,
     Type? RequestType = null,
     IReadOnlyDictionary<string, string>? RequestExamples = null,
     IReadOnlyDictionary<int, string>? ResponseExamples = null,
-    bool RequestRequired = true);
+    bool RequestRequired = true,
+    IReadOnlyDictionary<string, (string Description, string[] Values)>? RequestHeaders = null);

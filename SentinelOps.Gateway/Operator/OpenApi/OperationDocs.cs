@@ -75,7 +75,9 @@ internal static class OperationDocs
             "The seed API. Sends the message to the first healthy provider in priority order and fails over to the next on "
             + "a provider error (5xx, 408, 429, timeout, connection failure); an open circuit is skipped without a call. The "
             + "answer says which provider answered (`provider_used`), whether failover happened and which providers failed "
-            + "first (`failover_chain`). A bad request is a 400 problem naming each field; when every provider fails the answer "
+            + "first (`failover_chain`), and, only when it was hedged, `hedged: true` (with `Gateway:Hedging:Enabled`, also started on the "
+            + "next provider because the first sent no first token within the hedging delay; `provider_used` is the one that "
+            + "answered first). A bad request is a 400 problem naming each field; when every provider fails the answer "
             + "is 503 with each provider's error and `Retry-After`.",
             typeof(ChatApiRequest),
             new Dictionary<string, string> { ["prompt"] = ChatRequestExample },
@@ -89,13 +91,25 @@ internal static class OperationDocs
             "OpenAI-compatible chat completion",
             "Any OpenAI SDK can use the gateway by setting its base URL to `<gateway>/v1`. JSON or server-sent events "
             + "(`stream: true`, with a final usage chunk when `stream_options.include_usage`). Headers `x-sentinel-provider` and "
-            + "`x-sentinel-failover` say who answered. Streams fail over until the first content chunk; after it a provider "
-            + "failure ends the stream with an error event (`code: stream_interrupted`) and no `[DONE]`.",
+            + "`x-sentinel-failover` say who answered (for a stream, the provider of its first content: headers go out with it); "
+            + "`x-sentinel-hedged: true` marks an answer that was hedged on a second provider (`Gateway:Hedging`). "
+            + "Streams fail over until the first content chunk. After it, a provider that stalls or breaks is continued by the next "
+            + "healthy provider in the same stream (`Gateway:Streaming:Continuation`, default on): it is sent the messages, the "
+            + "text so far and an instruction to continue; an SSE comment (`: x-sentinel continued provider=… after=… reason=stall|cut|error`) "
+            + "marks the switch, chunk ids stay the same, the final usage adds up both parts, and the stream ends with `[DONE]`. "
+            + "A tool call is never spliced. When the stream is not (or cannot be) continued, it ends with an error event "
+            + "(`code: stream_interrupted`) and no `[DONE]`.",
             RequestExamples: new Dictionary<string, string>
             {
                 ["prompt"] = """
                     {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Explain circuit breakers in distributed systems."}], "max_tokens": 512, "temperature": 0.7}
                     """,
+            },
+            RequestHeaders: new Dictionary<string, (string, string[])>
+            {
+                [SentinelOps.Gateway.Routing.StreamContinuationSwitch.HeaderName] = (
+                    "`off`: a stream that fails mid-answer ends with the `stream_interrupted` error event instead of being continued by the next provider. Any other value than `on`/`off` is a 400.",
+                    ["on", "off"]),
             },
             ResponseExamples: new Dictionary<int, string>
             {

@@ -34,6 +34,19 @@ internal sealed class OperationDocsTransformer : IOpenApiOperationTransformer
             await DescribeRequestAsync(requestBody, doc, context, cancellationToken);
         }
 
+        foreach (var (name, (headerDescription, values)) in doc.RequestHeaders ?? new Dictionary<string, (string, string[])>())
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = name,
+                In = ParameterLocation.Header,
+                Required = false,
+                Description = headerDescription,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. values.Select(v => (JsonNode)JsonValue.Create(v)!)] },
+            });
+        }
+
         foreach (var (status, json) in doc.ResponseExamples ?? new Dictionary<int, string>())
         {
             operation.Responses ??= [];

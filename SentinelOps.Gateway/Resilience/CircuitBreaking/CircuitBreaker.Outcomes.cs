@@ -35,6 +35,19 @@ public sealed partial class CircuitBreaker
         }
     }
 
+    /// <summary>The p95 of the provider's recent times to first token (its last 16, the first call excepted), once learnt.</summary>
+    /// <remarks>Read once per hedged request (hedging's default delay): one lock.</remarks>
+    public TimeSpan? TimeToFirstTokenP95
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _slow.TimeToFirstTokenP95;
+            }
+        }
+    }
+
     /// <summary>Reports a successful call.</summary>
     /// <param name="permit">The call's permit.</param>
     /// <param name="latency">Its time to first token (a stream) or to its whole response.</param>

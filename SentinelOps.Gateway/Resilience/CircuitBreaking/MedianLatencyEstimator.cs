@@ -23,6 +23,10 @@ internal sealed class MedianLatencyEstimator
     /// <summary>The median of the recent observations; <see langword="null"/> before any was kept.</summary>
     public TimeSpan? Median { get; private set; }
 
+    /// <summary>The 95th percentile of the recent observations (interpolated between the two nearest, so over 16 it
+    /// lies between the slowest two); <see langword="null"/> before any was kept. Read by hedging.</summary>
+    public TimeSpan? P95 { get; private set; }
+
     /// <summary>Adds one observation.</summary>
     public void Observe(TimeSpan latency)
     {
@@ -41,5 +45,11 @@ internal sealed class MedianLatencyEstimator
         _samples.AsSpan(0, _count).CopyTo(sorted);
         sorted.Sort();
         Median = TimeSpan.FromTicks(sorted[_count / 2]);
+
+        // Already sorted for the median: the percentile costs two reads.
+        var rank = 0.95 * (_count - 1);
+        var below = (int)rank;
+        var above = Math.Min(below + 1, _count - 1);
+        P95 = TimeSpan.FromTicks(sorted[below] + (long)((rank - below) * (sorted[above] - sorted[below])));
     }
 }

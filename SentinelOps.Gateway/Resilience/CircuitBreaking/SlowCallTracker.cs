@@ -37,6 +37,9 @@ internal sealed class SlowCallTracker
     /// <summary>The typical (median) time to first token, once learnt.</summary>
     public TimeSpan? TypicalTimeToFirstToken => _timeToFirstToken.Median;
 
+    /// <summary>The p95 time to first token over the same observations, once learnt.</summary>
+    public TimeSpan? TimeToFirstTokenP95 => _timeToFirstToken.P95;
+
     /// <summary>How long a stream may wait for its next chunk after its first token, now.</summary>
     public TimeSpan InterChunkLimit { get; private set; }
 

@@ -86,6 +86,38 @@ public sealed class RequestMetricsChatClientTests
         Assert.Equal((2L, 0L, 1L, 1L), (report.TotalRequests, report.TotalSuccesses, report.TotalFailures, report.TotalCancelled));
     }
 
+    [Fact]
+    public async Task AStreamContinuedByAnotherProvider_IsCountedForThatProvider_AsAFailover()
+    {
+        // The failover client puts the routing on the first update, and the final routing on a continuation's first.
+        var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, _) => Continued() };
+        using var client = new RequestMetricsChatClient(inner, _recorder, _time);
+
+        await client.GetStreamingResponseAsync("hello").ToListAsync();
+
+        var report = Report();
+        Assert.Equal((1L, 1L, 1L), (report.TotalRequests, report.TotalSuccesses, report.TotalFailovers));
+        Assert.Equal(new ProviderMetrics(1, 1, 0), report.Providers["fallback"]);
+        Assert.Equal(new ProviderMetrics(1, 0, 1), report.Providers["primary"]);
+
+        static async IAsyncEnumerable<ChatResponseUpdate> Continued()
+        {
+            await Task.Yield();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "one ")
+            {
+                AdditionalProperties = new() { [ProviderRouting.AdditionalPropertiesKey] = new ProviderRouting("primary", []) },
+            };
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "two")
+            {
+                AdditionalProperties = new()
+                {
+                    [ProviderRouting.AdditionalPropertiesKey] = new ProviderRouting("fallback", [new ProviderFailure("primary", "mid-stream: stream stalled", null)]),
+                },
+            };
+            yield return new ChatResponseUpdate(ChatRole.Assistant, " three");
+        }
+    }
+
     private MetricsReport Report()
     {
         var totals = new RequestTotals();

@@ -126,6 +126,19 @@ public sealed partial class ApiReferenceTests : IDisposable
         Assert.NotNull(json["components"]!["securitySchemes"]!["api_key"]);
     }
 
+    [Fact]
+    public async Task ChatCompletions_DocumentsMidStreamContinuation_AndItsHeader()
+    {
+        using var http = _gateway.CreateClient();
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync("/openapi/v1.json"))!;
+        var operation = json["paths"]!["/v1/chat/completions"]!["post"]!;
+
+        Assert.Contains("x-sentinel continued", operation["description"]!.GetValue<string>());
+        var header = Assert.Single(operation["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "x-sentinel-continuation")!;
+        Assert.Equal("header", header["in"]!.GetValue<string>());
+        Assert.Equal(["on", "off"], header["schema"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+    }
+
     public void Dispose() => _gateway.Dispose();
 
     // Every endpoint with an HTTP method, as "METHOD /path" with route constraints removed, except the undocumented ones.
