@@ -11,8 +11,8 @@ internal static class GatewayReplicasExtensions
 
     /// <summary>
     /// Applies <see cref="AppHostSettings.GatewayReplicas"/> (default 1). The replicas share Redis (incidents, metrics,
-    /// the monitor's reports, the response cache); in run mode Aspire's proxy on port 8000 spreads requests over them,
-    /// and the deployment manifest carries the count.
+    /// the monitor's reports, the response cache, the circuits); in run mode Aspire's proxy on port 8000 spreads requests
+    /// over them, and the deployment manifest carries the count as the gateway's <c>replicas</c>.
     /// </summary>
     /// <exception cref="InvalidOperationException">The setting is not a whole number from 1 to <see cref="MaxReplicas"/>.</exception>
     public static IResourceBuilder<ProjectResource> WithReplicasFromConfiguration(this IResourceBuilder<ProjectResource> gateway, IConfiguration configuration)
@@ -20,7 +20,7 @@ internal static class GatewayReplicasExtensions
         var value = configuration[AppHostSettings.GatewayReplicas];
         if (string.IsNullOrWhiteSpace(value))
         {
-            return gateway;
+            return gateway.WithReplicasInManifest(1);
         }
 
         if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var replicas) || replicas is < 1 or > MaxReplicas)
@@ -28,6 +28,23 @@ internal static class GatewayReplicasExtensions
             throw new InvalidOperationException($"{AppHostSettings.GatewayReplicas} must be a whole number from 1 to {MaxReplicas}; it is '{value}'.");
         }
 
-        return replicas == 1 ? gateway : gateway.WithReplicas(replicas);
+        return (replicas == 1 ? gateway : gateway.WithReplicas(replicas)).WithReplicasInManifest(replicas);
     }
+
+    // Aspire 13.6's manifest has no replica count: its project.v0 writer (ManifestPublishingContext.WriteProjectAsync)
+    // writes type, path, args, env and bindings, and ReplicaAnnotation only reaches DCP, Kubernetes and Azure Container
+    // Apps publishers. So the gateway writes its own entry: the same fields, plus "replicas" (see README, Deploy).
+    private static IResourceBuilder<ProjectResource> WithReplicasInManifest(this IResourceBuilder<ProjectResource> gateway, int replicas) =>
+        !gateway.ApplicationBuilder.ExecutionContext.IsPublishMode
+            ? gateway
+            : gateway.WithManifestPublishingCallback(async context =>
+            {
+                var project = gateway.Resource;
+                context.Writer.WriteString("type", "project.v0");
+                context.Writer.WriteString("path", context.GetManifestRelativePath(project.GetProjectMetadata().ProjectPath));
+                await context.WriteCommandLineArgumentsAsync(project);
+                await context.WriteEnvironmentVariablesAsync(project);
+                context.WriteBindings(project);
+                context.Writer.WriteNumber("replicas", replicas);
+            });
 }

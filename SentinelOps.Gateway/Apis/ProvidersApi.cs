@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SentinelOps.Gateway.Metrics;
 using SentinelOps.Gateway.Resilience.CircuitBreaking;
+using SentinelOps.Gateway.Resilience.SharedCircuits;
 using SentinelOps.Gateway.Routing;
 using SentinelOps.Gateway.Routing.Drift;
 using SentinelOps.Shared.Providers;
@@ -19,7 +20,7 @@ public static class ProvidersApi
         return app;
     }
 
-    private static Ok<Dictionary<string, ProviderStatus>> GetStatus(ProviderChain chain, TrafficShare share)
+    private static Ok<Dictionary<string, ProviderStatus>> GetStatus(ProviderChain chain, TrafficShare share, ReplicaIdentity replica)
     {
         var statuses = new Dictionary<string, ProviderStatus>();
         var shares = share.Shares();
@@ -45,7 +46,10 @@ public static class ProvidersApi
                     snapshot.SlowCallThreshold is { } threshold ? Math.Round(threshold.TotalMilliseconds, 1) : null,
                     snapshot.TimeToFirstToken is { } ttft ? Math.Round(ttft.TotalMilliseconds, 1) : null,
                     snapshot.InterChunkLimit is { } interChunk ? Math.Round(interChunk.TotalMilliseconds, 1) : null,
-                    snapshot.LastStall),
+                    snapshot.LastStall,
+                    snapshot.DecidedBy ?? replica.Id,
+                    snapshot.DecidedBy is not null,
+                    replica.Id),
                 new TrafficStatus(
                     shares.GetValueOrDefault(provider.Name) is { } part ? Math.Round(part * 100, 1) : null,
                     Math.Round(drift.Weight * 100, 1)),
@@ -117,5 +121,8 @@ public static class ProvidersApi
         [property: JsonPropertyName("slow_call_threshold_ms")] double? SlowCallThresholdMs,
         [property: JsonPropertyName("time_to_first_token_ms")] double? TimeToFirstTokenMs,
         [property: JsonPropertyName("inter_chunk_limit_ms")] double? InterChunkLimitMs,
-        [property: JsonPropertyName("last_stall")] DateTimeOffset? LastStall);
+        [property: JsonPropertyName("last_stall")] DateTimeOffset? LastStall,
+        [property: JsonPropertyName("decided_by")] string DecidedBy,
+        [property: JsonPropertyName("decided_remotely")] bool DecidedRemotely,
+        [property: JsonPropertyName("replica")] string Replica);
 }

@@ -7,7 +7,7 @@ namespace SentinelOps.Gateway.Events;
 /// <summary>
 /// Records each circuit state change of every provider as an incident: <c>circuit_opened</c> (open or isolated),
 /// <c>circuit_half_open</c>, <c>circuit_closed</c>. Breakers change state at most once per break, so these need no
-/// rate limit.
+/// rate limit. With replicas sharing circuits, only the replica that decided a change records it.
 /// </summary>
 /// <remarks>The breaker raises <see cref="CircuitBreaker.StateChanged"/> on the request path; recording only enqueues.</remarks>
 internal sealed class CircuitIncidentRecorder(ProviderChain chain, ISentinelEventSink sink, TimeProvider timeProvider) : IHostedService
@@ -36,6 +36,12 @@ internal sealed class CircuitIncidentRecorder(ProviderChain chain, ISentinelEven
 
     private void OnStateChanged(object? sender, CircuitStateChangedEventArgs change)
     {
+        if (change.DecidedBy is not null)
+        {
+            // Another replica's decision, applied here: that replica records the incident, once for all of them.
+            return;
+        }
+
         var type = change.To switch
         {
             CircuitState.Open or CircuitState.Isolated => IncidentType.CircuitOpened,

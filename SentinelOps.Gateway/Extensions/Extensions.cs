@@ -9,6 +9,7 @@ using SentinelOps.Gateway.Events;
 using SentinelOps.Gateway.Metrics;
 using SentinelOps.Gateway.Resilience;
 using SentinelOps.Gateway.Resilience.CircuitBreaking;
+using SentinelOps.Gateway.Resilience.SharedCircuits;
 using SentinelOps.Gateway.Routing;
 using SentinelOps.Gateway.Routing.Drift;
 using SentinelOps.Shared.Json;
@@ -65,6 +66,7 @@ internal static class Extensions
             services.GetService<ILogger<ProviderHealthUpdater>>()));
         builder.AddGatewayEvents();
         builder.Services.AddHostedService<ProviderDriftUpdater>();
+        builder.AddSharedCircuits();
         // The response cache lives in the events' Redis when there is one, so replicas share it; else in this process.
         builder.Services.TryAddSingleton<IDistributedCache>(services => services.GetService<IConnectionMultiplexer>() is { } redis
             ? new RedisCache(Options.Create(new RedisCacheOptions { ConnectionMultiplexerFactory = () => Task.FromResult(redis), InstanceName = "sentinel:cache:" }))

@@ -50,7 +50,7 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
     public override async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var permit = Enter();
+        var permit = await EnterAsync(cancellationToken);
         var started = _timeProvider.GetTimestamp();
         var call = ProviderCallScope.Begin();
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -81,7 +81,7 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var permit = Enter();
+        var permit = await EnterAsync(cancellationToken);
         var started = _timeProvider.GetTimestamp();
         TimeSpan? timeToFirstToken = null;
         var completed = false;
@@ -285,10 +285,40 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
         return new UnsendableRequestException(_breaker.Provider, exception);
     }
 
-    private CircuitPermit Enter() =>
-        _breaker.TryEnter(out var permit)
-            ? permit
-            : throw new CircuitOpenException(_breaker.Provider, _breaker.RetryAfter, _breaker.RefusalReason);
+    // A closed circuit's call returns synchronously: only a half-open trial asks the shared lease (replicas), once per break.
+    private ValueTask<CircuitPermit> EnterAsync(CancellationToken cancellationToken)
+    {
+        if (!_breaker.TryEnter(out var permit))
+        {
+            throw new CircuitOpenException(_breaker.Provider, _breaker.RetryAfter, _breaker.RefusalReason);
+        }
+
+        return permit is { IsTrial: true, BreakId: { } breakId } && _breaker.TrialLease is { } lease
+            ? LeaseTrialAsync(permit, lease, breakId, cancellationToken)
+            : ValueTask.FromResult(permit);
+    }
+
+    private async ValueTask<CircuitPermit> LeaseTrialAsync(CircuitPermit permit, ICircuitTrialLease lease, string breakId, CancellationToken cancellationToken)
+    {
+        TrialLeaseResult result;
+        try
+        {
+            result = await lease.TryAcquireAsync(_breaker.Provider, breakId, cancellationToken);
+        }
+        catch
+        {
+            _breaker.RecordAbandoned(permit);
+            throw;
+        }
+
+        if (result.RunTrial)
+        {
+            return permit;
+        }
+
+        _breaker.RecordTrialElsewhere(permit, result.Holder!, result.HeldFor);
+        throw new CircuitOpenException(_breaker.Provider, _breaker.RetryAfter, _breaker.RefusalReason);
+    }
 
     private void Report(CircuitPermit permit, Exception exception, CancellationToken cancellationToken)
     {

@@ -15,6 +15,18 @@ public static class RedisKeys
     /// <summary>Hash: provider name → its latest <see cref="ProviderStatusReport"/> as JSON.</summary>
     public const string ProviderStatus = Prefix + "provider_status";
 
+    /// <summary>
+    /// Pub/sub channel of circuit decisions between gateway replicas (a replica opened a circuit, or its trial closed
+    /// one): not <see cref="Events"/>, so WebSocket clients never see them.
+    /// </summary>
+    public const string Circuits = Prefix + "circuits";
+
+    /// <summary>
+    /// Prefix of the trial leases (<c>sentinel:circuit_trial:&lt;provider&gt;:&lt;break id&gt;</c> → replica id, with a
+    /// TTL): the one replica holding it sends that break's half-open trial.
+    /// </summary>
+    public const string CircuitTrialPrefix = Prefix + "circuit_trial:";
+
     /// <summary>Hash of request counters, summed across gateway replicas.</summary>
     public const string Metrics = Prefix + "metrics";
 

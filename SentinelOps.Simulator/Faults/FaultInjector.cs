@@ -51,7 +51,7 @@ public sealed class FaultInjector(TimeProvider timeProvider)
 
         lock (_gate)
         {
-            if (!IsActive() || (_fault!.Mode is FaultMode.StreamCut or FaultMode.Stall && !isStreaming))
+            if (!IsActive() || (_fault!.Mode is FaultMode.StreamCut or FaultMode.Stall && !isStreaming) || (_fault.ChatOnly == true && !isChat))
             {
                 return ActiveFault.None;
             }

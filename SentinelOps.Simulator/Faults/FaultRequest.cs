@@ -21,6 +21,13 @@ public sealed record FaultRequest
     [JsonPropertyName("after_chunks")]
     public int? AfterChunks { get; init; }
 
+    /// <summary>
+    /// Only chat requests suffer the fault; model listings and version probes (what a health monitor calls) are answered
+    /// normally, as when a provider's model is overloaded but its API is up. Absent or false: every request.
+    /// </summary>
+    [JsonPropertyName("chat_only")]
+    public bool? ChatOnly { get; init; }
+
     /// <summary>The fault clears itself after this many seconds; absent means until restored.</summary>
     [JsonPropertyName("duration_seconds")]
     public double? DurationSeconds { get; init; }

@@ -7,7 +7,8 @@ namespace SentinelOps.Tests.EndToEnd;
 
 /// <summary>
 /// Starts the whole AppHost once for its collection with the gateway's default settings, unlike
-/// <see cref="SentinelAppFixture"/>, which shortens breaks and timeouts so recoveries fit in a test.
+/// <see cref="SentinelAppFixture"/>, which shortens breaks and timeouts so recoveries fit in a test. Two gateway
+/// replicas, as there.
 /// </summary>
 public sealed class DefaultSettingsAppFixture : IAsyncLifetime
 {
@@ -23,6 +24,7 @@ public sealed class DefaultSettingsAppFixture : IAsyncLifetime
                 // Resilience defaults, but not the per-client rate limit (100 per 60 s): the concurrent phase sends
                 // tens of thousands of requests from one client on purpose.
                 "--Gateway:RateLimit:PermitLimit=10000000",
+                $"--Gateway:Replicas={SentinelAppFixture.GatewayReplicas}",
             ],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);

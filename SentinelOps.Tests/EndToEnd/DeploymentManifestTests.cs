@@ -51,6 +51,24 @@ public sealed class DeploymentManifestTests
         }
 
         Assert.True(resources.GetProperty("gateway").GetProperty("bindings").GetProperty("http").GetProperty("external").GetBoolean());
+        Assert.Equal(1, resources.GetProperty("gateway").GetProperty("replicas").GetInt32());
+        Assert.False(resources.GetProperty("monitor").TryGetProperty("replicas", out _));
+    }
+
+    [Fact]
+    public async Task Manifest_CarriesTheGatewaysReplicaCount()
+    {
+        using var manifest = await PublishAsync("--Gateway:Replicas=3");
+        var gateway = manifest.RootElement.GetProperty("resources").GetProperty("gateway");
+
+        Assert.Equal(3, gateway.GetProperty("replicas").GetInt32());
+
+        // Written by the gateway's own callback: everything Aspire writes for a project is still there.
+        Assert.Equal("project.v0", gateway.GetProperty("type").GetString());
+        Assert.EndsWith("SentinelOps.Gateway.csproj", gateway.GetProperty("path").GetString());
+        Assert.Equal("{redis.connectionString}", gateway.GetProperty("env").GetProperty("ConnectionStrings__redis").GetString());
+        Assert.Equal("3", gateway.GetProperty("env").GetProperty("Gateway__Replicas").GetString());
+        Assert.True(gateway.GetProperty("bindings").GetProperty("http").GetProperty("external").GetBoolean());
     }
 
     [Fact]

@@ -91,6 +91,10 @@ public sealed partial class EventsEndToEndTests(SentinelAppFixture fixture) : IA
     {
         using var deadline = new CancellationTokenSource(Timeout * 2);
         using var redis = await fixture.ConnectRedisAsync();
+
+        // A replica reports the Redis totals plus its own counts not flushed yet, not another replica's: once every
+        // replica has flushed (a few flush intervals without traffic), any replica's report is the whole count.
+        await Task.Delay(SentinelAppFixture.MetricsFlushInterval * 3, deadline.Token);
         var before = await MetricsAsync(deadline.Token);
 
         using (var gateway = fixture.CreateGatewayClient())
@@ -107,6 +111,7 @@ public sealed partial class EventsEndToEndTests(SentinelAppFixture fixture) : IA
             Assert.Contains("[DONE]", await stream.Content.ReadAsStringAsync(deadline.Token));
         }
 
+        await Task.Delay(SentinelAppFixture.MetricsFlushInterval * 3, deadline.Token);
         var after = await MetricsAsync(deadline.Token);
         Assert.Equal(before.TotalRequests + 7, after.TotalRequests);
         Assert.Equal(before.TotalSuccesses + 7, after.TotalSuccesses);
@@ -120,7 +125,7 @@ public sealed partial class EventsEndToEndTests(SentinelAppFixture fixture) : IA
 
         // Stop, then start. (Under the test host the stop command may report failure after a 10 s wait for
         // `dotnet run` to report its exit even though the process is gone; the start below is what matters.)
-        await fixture.App.ResourceCommands.ExecuteCommandAsync("gateway", KnownResourceCommands.StopCommand, deadline.Token);
+        await fixture.App.ResourceCommands.ExecuteCommandAsync(fixture.Resource("gateway"), KnownResourceCommands.StopCommand, deadline.Token);
         await fixture.ExecuteCommandAsync("gateway", KnownResourceCommands.StartCommand);
         MetricsReport restarted;
         while (true)

@@ -3,17 +3,22 @@ using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using SentinelOps.Simulator.Faults;
 
 namespace SentinelOps.Tests.EndToEnd;
 
 /// <summary>
 /// Starts the whole AppHost once for the end-to-end collection: Redis, both simulators, gateway and monitor as real processes,
-/// with the gateway's breaks and timeouts shortened so recoveries happen within a test's time.
+/// with the gateway's breaks and timeouts shortened so recoveries happen within a test's time. The gateway runs as
+/// <see cref="GatewayReplicas"/> replicas behind its one endpoint, sharing circuits through Redis, as deployed.
 /// </summary>
 public sealed class SentinelAppFixture : IAsyncLifetime
 {
     public static readonly string[] Resources = ["primary", "fallback", "gateway", "monitor"];
+
+    /// <summary>Gateway replicas behind the <c>gateway</c> endpoint (Aspire's proxy spreads requests over them).</summary>
+    public const int GatewayReplicas = 2;
 
     public static readonly TimeSpan IncidentInterval = TimeSpan.FromMilliseconds(500);
     public static readonly TimeSpan MetricsFlushInterval = TimeSpan.FromMilliseconds(500);
@@ -43,6 +48,7 @@ public sealed class SentinelAppFixture : IAsyncLifetime
                 "--Gateway:RateLimit:ConcurrencyLimit=1000",
                 $"--Monitor:HealthCheckInterval={ProbeInterval}",
                 $"--Gateway:Events:HeartbeatInterval={HeartbeatInterval}",
+                $"--Gateway:Replicas={GatewayReplicas}",
 
                 // The tests run against the simulators and a Redis of their own, whatever this machine's environment says.
                 "--OPENAI_API_KEY=",
@@ -67,10 +73,42 @@ public sealed class SentinelAppFixture : IAsyncLifetime
 
     public HttpClient CreateSimulatorClient(string simulator) => App.CreateHttpClient(simulator, "http");
 
+    /// <summary>Runs a resource's command, on every replica of a replicated resource (the gateway).</summary>
     public async Task ExecuteCommandAsync(string resource, string command)
     {
-        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, command, CancellationToken.None);
+        var result = await App.ResourceCommands.ExecuteCommandAsync(Resource(resource), command, CancellationToken.None);
         Assert.True(result.Success, $"{resource}/{command}: {result.Message}");
+    }
+
+    /// <summary>The app model's resource called <paramref name="name"/>.</summary>
+    public IResource Resource(string name) =>
+        App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == name);
+
+    /// <summary>
+    /// Each gateway replica's own address (its process's <c>ASPNETCORE_URLS</c>, behind Aspire's proxy), so a test can
+    /// send a request to one replica in particular.
+    /// </summary>
+    public static Task<IReadOnlyList<Uri>> GetGatewayReplicasAsync(DistributedApplication app) => GetReplicasAsync(app, "gateway", GatewayReplicas);
+
+    internal static async Task<IReadOnlyList<Uri>> GetReplicasAsync(DistributedApplication app, string resource, int count)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var found = new Dictionary<string, Uri>(StringComparer.Ordinal);
+        await foreach (var notice in app.ResourceNotifications.WatchAsync(timeout.Token))
+        {
+            if (notice.Resource.Name == resource
+                && notice.Snapshot.EnvironmentVariables.FirstOrDefault(v => v.Name == "ASPNETCORE_URLS")?.Value is { } urls
+                && Uri.TryCreate(urls.Split(';')[0], UriKind.Absolute, out var address))
+            {
+                found[notice.ResourceId] = address;
+                if (found.Count == count)
+                {
+                    break;
+                }
+            }
+        }
+
+        return [.. found.Values];
     }
 
     public async Task<SimulatorStats> GetStatsAsync(string simulator)

@@ -143,18 +143,22 @@ internal static class OperationDocs
             "An object keyed by provider name: `status` (`healthy`, `degraded`, `recovering`, `down`), `latency_ms`, "
             + "`success_rate_pct`, `circuit_breaker.state` (`closed`, `open`, `half_open`, `isolated`), `traffic` (`share_pct`: the "
             + "requests it answered over all answered recently, in this replica; `weight_pct`: its drift weight) and `drift` "
-            + "(`state`: `healthy`, `degraded`, `recovering`; why and since when; its fast latency and error rate against their baselines).",
+            + "(`state`: `healthy`, `degraded`, `recovering`; why and since when; its fast latency and error rate against their baselines); with several replicas, "
+            + "`circuit_breaker.decided_by` names the replica whose decision put the circuit in its state, `decided_remotely` whether "
+            + "that was another replica than the one answering (`replica`).",
             ResponseExamples: new Dictionary<int, string>
             {
                 [200] = """
                     {
                       "primary": {"status": "degraded", "kind": "OpenAI", "model": "gpt-4o-mini", "priority": 0, "latency_ms": 1412.3, "success_rate_pct": 99.1,
-                                  "circuit_breaker": {"state": "closed", "failures": 0, "opened_at": null, "retry_after_seconds": null},
+                                  "circuit_breaker": {"state": "closed", "failures": 0, "opened_at": null, "retry_after_seconds": null,
+                                                      "decided_by": "gateway-bmtrdsa", "decided_remotely": false, "replica": "gateway-bmtrdsa"},
                                   "traffic": {"share_pct": 9.6, "weight_pct": 10},
                                   "drift": {"state": "degraded", "reason": "latency 1630 ms is 4.0x its 412.3 ms baseline", "since": "2026-11-28T14:00:00Z",
                                             "latency_ms": 1630.2, "baseline_latency_ms": 412.3, "error_rate_pct": 0, "baseline_error_rate_pct": 0.9}},
                       "fallback": {"status": "healthy", "kind": "Ollama", "model": "llama3.2", "priority": 1, "latency_ms": 1204.7, "success_rate_pct": 100,
-                                   "circuit_breaker": {"state": "closed", "failures": 0, "opened_at": null, "retry_after_seconds": null},
+                                   "circuit_breaker": {"state": "closed", "failures": 0, "opened_at": null, "retry_after_seconds": null,
+                                                       "decided_by": "gateway-bmtrdsa", "decided_remotely": false, "replica": "gateway-bmtrdsa"},
                                    "traffic": {"share_pct": 90.4, "weight_pct": 100},
                                    "drift": {"state": "healthy", "reason": null, "since": null,
                                              "latency_ms": 1190.5, "baseline_latency_ms": 1204.7, "error_rate_pct": 0, "baseline_error_rate_pct": 0}}

@@ -123,48 +123,6 @@ public sealed partial class CircuitBreaker
         }
     }
 
-    /// <summary>
-    /// How long a caller refused now should wait before trying again, never less than a second: the rest of the break
-    /// while open; the slow-call threshold (the longest a trial can take) while a trial decides; while isolated, the time
-    /// until the isolating party looks again, if it said; <see langword="null"/> otherwise and when calls flow.
-    /// </summary>
-    public TimeSpan? RetryAfterHint
-    {
-        get
-        {
-            lock (_gate)
-            {
-                TimeSpan? hint = _machine.State switch
-                {
-                    CircuitState.Open => _machine.RetryAfter(_timeProvider.GetUtcNow()),
-                    CircuitState.HalfOpen => _slow.Threshold,
-                    CircuitState.Closed when _slow.IsStalled(_timeProvider.GetTimestamp()) => _slow.Threshold,
-                    CircuitState.Isolated when _machine.IsolationReviewAt is { } reviewAt => Remaining(reviewAt),
-                    _ => null,
-                };
-                return hint is { } wait && wait < MinimumRetryAfter ? MinimumRetryAfter : hint;
-            }
-        }
-    }
-
-    /// <summary>Why a call made now would be refused, in a few words (<c>circuit open (retry in 12 s)</c>, …).</summary>
-    public string RefusalReason
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _machine.State switch
-                {
-                    CircuitState.Open => CircuitOpenReason(_machine.RetryAfter(_timeProvider.GetUtcNow())),
-                    CircuitState.HalfOpen => HalfOpenReason,
-                    CircuitState.Isolated => IsolatedReason,
-                    _ => StalledReason,
-                };
-            }
-        }
-    }
-
     /// <summary>Whether a call made now would be let through, without changing anything.</summary>
     public bool WouldPermit()
     {
@@ -174,7 +132,7 @@ public sealed partial class CircuitBreaker
             {
                 CircuitState.Closed => !_slow.IsStalled(_timeProvider.GetTimestamp()) || _slow.CanAdmitTrial,
                 CircuitState.Open => _machine.BreakEnded(_timeProvider.GetUtcNow()),
-                CircuitState.HalfOpen => !_machine.TrialInFlight,
+                CircuitState.HalfOpen => !_machine.TrialInFlight && !RemoteTrialPending(),
                 _ => false,
             };
         }
@@ -204,7 +162,7 @@ public sealed partial class CircuitBreaker
                     permit = Admit(now, isTrial: false, isStallTrial: true);
                     permitted = true;
                     break;
-                case CircuitState.HalfOpen when !_machine.TrialInFlight:
+                case CircuitState.HalfOpen when !_machine.TrialInFlight && !RemoteTrialPending():
                     _machine.TrialInFlight = true;
                     permit = Admit(now, isTrial: true, isStallTrial: false);
                     permitted = true;
@@ -274,7 +232,9 @@ public sealed partial class CircuitBreaker
     }
 
     /// <summary>Closes the circuit and forgets past failures and stalls (an operator's or the monitor's decision).</summary>
-    internal void Close(string reason)
+    /// <param name="reason">Why, for logs and incidents.</param>
+    /// <param name="decidedBy">The replica whose operator reset it, when another one's (not published again).</param>
+    internal void Close(string reason, string? decidedBy = null)
     {
         CircuitStateChangedEventArgs? change;
         lock (_gate)
@@ -287,7 +247,7 @@ public sealed partial class CircuitBreaker
             _consecutiveFailures = 0;
             _window.Clear();
             _slow.Forget();
-            change = Moved(_machine.Close(reason, forgetTrips: true));
+            change = Moved(_machine.Close(reason, forgetTrips: true, decidedBy));
         }
 
         Raise(change);
@@ -313,7 +273,8 @@ public sealed partial class CircuitBreaker
                 _slow.Threshold,
                 _slow.TypicalTimeToFirstToken,
                 _slow.InterChunkLimit,
-                _lastStallAt);
+                _lastStallAt,
+                _machine.DecidedBy);
         }
     }
 
@@ -327,6 +288,7 @@ public sealed partial class CircuitBreaker
         var attempt = _slow.Admit(now);
         return new CircuitPermit(_machine.Generation, isTrial)
         {
+            BreakId = isTrial ? _machine.BreakId : null,
             IsStallTrial = isStallTrial,
             TrialTimeToFirstToken = isTrial || isStallTrial ? _slow.Threshold : null,
             InterChunkLimit = _slow.InterChunkLimit,

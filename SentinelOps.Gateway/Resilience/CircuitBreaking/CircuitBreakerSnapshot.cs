@@ -16,6 +16,8 @@ namespace SentinelOps.Gateway.Resilience.CircuitBreaking;
 /// <param name="TimeToFirstToken">Typical (median) time to first token, once learnt.</param>
 /// <param name="InterChunkLimit">How long a stream may now wait for its next chunk after its first token.</param>
 /// <param name="LastStall">When an attempt last stalled (before or after its first token), if one has.</param>
+/// <param name="DecidedBy">The replica whose decision put the circuit in its state, when another replica decided it
+/// (shared circuits); <see langword="null"/> when this replica did.</param>
 public sealed record CircuitBreakerSnapshot(
     CircuitState State,
     int ConsecutiveFailures,
@@ -29,7 +31,8 @@ public sealed record CircuitBreakerSnapshot(
     TimeSpan? SlowCallThreshold = null,
     TimeSpan? TimeToFirstToken = null,
     TimeSpan? InterChunkLimit = null,
-    DateTimeOffset? LastStall = null)
+    DateTimeOffset? LastStall = null,
+    string? DecidedBy = null)
 {
     /// <summary>Successes as a percentage of calls in the window; 100 when there were none.</summary>
     public double SuccessRatePercent => Successes + Failures == 0 ? 100 : Math.Round(100.0 * Successes / (Successes + Failures), 1);

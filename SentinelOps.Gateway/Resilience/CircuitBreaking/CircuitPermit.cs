@@ -28,6 +28,9 @@ public readonly record struct CircuitPermit(long Generation, bool IsTrial)
     /// </summary>
     public CancellationToken Isolation { get; init; }
 
+    /// <summary>For the half-open trial, the break it decides: replicas sharing circuits take the trial lease for it.</summary>
+    public string? BreakId { get; init; }
+
     /// <summary>The breaker's record of this attempt.</summary>
     internal PendingAttempt? Attempt { get; init; }
 }

@@ -28,6 +28,18 @@ internal sealed class CircuitStateMachine(string provider, CircuitBreakerOptions
 
     public DateTimeOffset BreakEndsAt { get; private set; }
 
+    /// <summary>Names the current break (open, then half-open) across replicas: the trial lease is taken for it.</summary>
+    public string? BreakId { get; private set; }
+
+    /// <summary>The replica whose decision put the circuit in its state, when another one did; <see langword="null"/>: this one.</summary>
+    public string? DecidedBy { get; private set; }
+
+    /// <summary>While half-open: another replica holds this break's trial lease until then, so this one refuses calls.</summary>
+    public DateTimeOffset? RemoteTrialUntil { get; set; }
+
+    /// <summary>The replica holding this break's trial lease, while <see cref="RemoteTrialUntil"/> is set.</summary>
+    public string? RemoteTrialHolder { get; set; }
+
     /// <summary>When whoever isolated the circuit looks again, if they said.</summary>
     public DateTimeOffset? IsolationReviewAt { get; private set; }
 
@@ -47,20 +59,30 @@ internal sealed class CircuitStateMachine(string provider, CircuitBreakerOptions
         var breakDuration = options.BreakFor(_consecutiveTrips);
         OpenedAt = now;
         BreakEndsAt = now + breakDuration;
-        return MoveTo(CircuitState.Open, reason, breakDuration);
+        return MoveTo(CircuitState.Open, reason, breakDuration, NewBreakId(), decidedBy: null);
     }
 
-    public CircuitStateChangedEventArgs HalfOpen(string reason) => MoveTo(CircuitState.HalfOpen, reason, breakDuration: null);
+    /// <summary>Opens for a break another replica decided: its id and end are kept, so every replica ends it together.</summary>
+    public CircuitStateChangedEventArgs OpenAsDecided(DateTimeOffset openedAt, DateTimeOffset breakEndsAt, string breakId, string replica, string reason)
+    {
+        _consecutiveTrips++;
+        OpenedAt = openedAt;
+        BreakEndsAt = breakEndsAt;
+        return MoveTo(CircuitState.Open, reason, breakEndsAt - openedAt, breakId, replica);
+    }
+
+    public CircuitStateChangedEventArgs HalfOpen(string reason) => MoveTo(CircuitState.HalfOpen, reason, breakDuration: null, BreakId, decidedBy: null);
 
     /// <summary>Closes; <paramref name="forgetTrips"/> also starts the next break from the shortest again.</summary>
-    public CircuitStateChangedEventArgs Close(string reason, bool forgetTrips)
+    public CircuitStateChangedEventArgs Close(string reason, bool forgetTrips, string? decidedBy = null)
     {
         if (forgetTrips)
         {
             _consecutiveTrips = 0;
         }
 
-        return MoveTo(CircuitState.Closed, reason, breakDuration: null);
+        // The closing event names the break it ends, so the other replicas close the same one.
+        return MoveTo(CircuitState.Closed, reason, breakDuration: null, BreakId, decidedBy);
     }
 
     /// <summary>Ends an open circuit's break now, once per outage, so the next call is its trial.</summary>
@@ -89,24 +111,37 @@ internal sealed class CircuitStateMachine(string provider, CircuitBreakerOptions
         }
 
         OpenedAt ??= now;
-        var change = MoveTo(CircuitState.Isolated, reason, breakDuration: null);
+        var change = MoveTo(CircuitState.Isolated, reason, breakDuration: null, breakId: null, decidedBy: null);
         var replaced = _isolation;
         _isolation = new CancellationTokenSource();
         return (change, replaced);
     }
 
-    private CircuitStateChangedEventArgs MoveTo(CircuitState to, string reason, TimeSpan? breakDuration)
+    private CircuitStateChangedEventArgs MoveTo(CircuitState to, string reason, TimeSpan? breakDuration, string? breakId, string? decidedBy)
     {
         var from = State;
         State = to;
         Generation++;
         TrialInFlight = false;
+        RemoteTrialUntil = null;
+        RemoteTrialHolder = null;
+        BreakId = to == CircuitState.Closed ? null : breakId;
+        DecidedBy = decidedBy;
         if (to == CircuitState.Closed)
         {
             OpenedAt = null;
             BreakShortened = false;
         }
 
-        return new CircuitStateChangedEventArgs(provider, from, to, reason, breakDuration);
+        return new CircuitStateChangedEventArgs(provider, from, to, reason, breakDuration)
+        {
+            BreakId = breakId,
+            OpenedAt = OpenedAt,
+            BreakEndsAt = to == CircuitState.Open ? BreakEndsAt : null,
+            DecidedBy = decidedBy,
+        };
     }
+
+    // Unique enough across replicas and restarts; short, since it is part of a Redis key.
+    private static string NewBreakId() => Guid.NewGuid().ToString("N")[..16];
 }

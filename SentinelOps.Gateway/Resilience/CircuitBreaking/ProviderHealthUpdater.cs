@@ -4,7 +4,8 @@ namespace SentinelOps.Gateway.Resilience.CircuitBreaking;
 /// The one writer of provider health from outside a call, after YARP's <c>DestinationHealthUpdater</c>: the monitor's
 /// verdicts, an operator's reset and the router's early trial all change circuits here, so who may override whom is
 /// decided in one place. What a call says about its provider reaches its circuit through the breaker middleware's
-/// permit (<see cref="CircuitBreakerChatClient"/>): the passive half.
+/// permit (<see cref="CircuitBreakerChatClient"/>): the passive half. Other replicas' opens and closes (shared circuits)
+/// are applied here too.
 /// </summary>
 /// <remarks>Thread-safe. A circuit the gateway opened by its own count keeps its break when the monitor finds the
 /// provider up; only a circuit the monitor isolated is closed by the monitor.</remarks>
@@ -81,6 +82,27 @@ public sealed partial class ProviderHealthUpdater
     /// <returns>Each provider's state before and after.</returns>
     public IReadOnlyDictionary<string, (CircuitState Before, CircuitState After)> ResetAll(string reason)
     {
+        var states = Reset(reason, decidedBy: null);
+        CircuitsReset?.Invoke(this, reason);
+        return states;
+    }
+
+    /// <summary>
+    /// An operator reset every circuit on another replica (shared circuits): reset here too, as that replica's decision,
+    /// so it is not published again.
+    /// </summary>
+    public void ReplicaReset(string replica, string reason)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(replica);
+        LogReplicaReset(replica);
+        Reset($"{reason} (on replica {replica})", replica);
+    }
+
+    /// <summary>Raised after an operator's reset on this replica (<see cref="ResetAll"/>), with its reason.</summary>
+    public event EventHandler<string>? CircuitsReset;
+
+    private Dictionary<string, (CircuitState, CircuitState)> Reset(string reason, string? decidedBy)
+    {
         lock (_gate)
         {
             _isolatedByMonitor.Clear();
@@ -91,11 +113,40 @@ public sealed partial class ProviderHealthUpdater
         foreach (var (provider, breaker) in _breakers)
         {
             var before = breaker.State;
-            breaker.Close(reason);
+            breaker.Close(reason, decidedBy);
             states[provider] = (before, breaker.State);
         }
 
         return states;
+    }
+
+    /// <summary>
+    /// Another replica opened <paramref name="provider"/>'s circuit (shared circuits): open here for the rest of that
+    /// break. Applied as that replica's decision, so it is not published again. An isolated circuit stays isolated.
+    /// </summary>
+    /// <returns>Whether the circuit changed.</returns>
+    public bool ReplicaOpened(string provider, string replica, string breakId, DateTimeOffset openedAt, DateTimeOffset breakEndsAt, string reason)
+    {
+        if (!_breakers.TryGetValue(provider, out var breaker) || !breaker.ApplyReplicaOpen(replica, breakId, openedAt, breakEndsAt, reason))
+        {
+            return false;
+        }
+
+        LogReplicaOpened(provider, replica, breakId);
+        return true;
+    }
+
+    /// <summary>Another replica's trial of <paramref name="provider"/>'s break <paramref name="breakId"/> succeeded: close here too.</summary>
+    /// <returns>Whether the circuit changed.</returns>
+    public bool ReplicaClosed(string provider, string replica, string breakId, string reason)
+    {
+        if (!_breakers.TryGetValue(provider, out var breaker) || !breaker.ApplyReplicaClose(replica, breakId, reason))
+        {
+            return false;
+        }
+
+        LogReplicaClosed(provider, replica, breakId);
+        return true;
     }
 
     /// <summary>
@@ -110,6 +161,15 @@ public sealed partial class ProviderHealthUpdater
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Isolating the circuit of {Provider}: {Reason}")]
     private partial void LogIsolating(string provider, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Opening the circuit of {Provider} as replica {Replica} decided (break {BreakId})")]
+    private partial void LogReplicaOpened(string provider, string replica, string breakId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closing the circuit of {Provider} as replica {Replica}'s trial decided (break {BreakId})")]
+    private partial void LogReplicaClosed(string provider, string replica, string breakId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resetting every circuit: an operator reset them on replica {Replica}")]
+    private partial void LogReplicaReset(string replica);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Closing the circuit of {Provider}: {Reason}")]
     private partial void LogClosing(string provider, string reason);
