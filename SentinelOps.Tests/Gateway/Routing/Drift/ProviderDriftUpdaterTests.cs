@@ -198,12 +198,15 @@ public sealed class ProviderDriftUpdaterTests
         Assert.Equal(0.01, _primary.Drift.Weight);
 
         var weights = new List<double>();
+        var reasons = new List<string?>();
         for (var i = 0; i < 12; i++)
         {
             Traffic(_primary, TimeSpan.FromMilliseconds(1630), seconds: Interval.TotalSeconds);
             weights.Add(_primary.Drift.Weight);
+            reasons.Add(_primary.Drift.Status.Reason);
         }
 
+        Assert.StartsWith("re-baselined: latency settled at", reasons[weights.IndexOf(0.1)]);
         var climb = weights.SkipWhile(w => w == 0.01).ToList();
         Assert.Equal([0.1, 0.5, 1.0, 1.0], climb.Take(4));
         Assert.Equal([IncidentType.ProviderDegraded, IncidentType.ProviderRecovered], _sink.Incidents.Select(i => i.Type));
