@@ -65,6 +65,13 @@ public sealed class DriftOptions : IValidatableObject
     [Range(1.0, 10_000.0, ErrorMessage = "Gateway:Drift:MinSamples must be between 1 and 10000.")]
     public double MinSamples { get; set; } = 5;
 
+    /// <summary>How long a drained provider's latency must hold steady at a new level, errors not raised, before that
+    /// level becomes its baseline and it is given back in steps (default: <see cref="BaselineWindow"/>).</summary>
+    public TimeSpan? RebaselineAfter { get; set; }
+
+    /// <summary><see cref="RebaselineAfter"/>, or <see cref="BaselineWindow"/> when unset.</summary>
+    public TimeSpan EffectiveRebaselineAfter => RebaselineAfter ?? BaselineWindow;
+
     /// <summary>The weights, in percent of normal traffic, a drifting provider steps down through, one per
     /// <see cref="StepInterval"/> (default <c>50,10,1</c>); it climbs back through them in reverse.</summary>
     [Required(ErrorMessage = "Gateway:Drift:Steps is required.")]
@@ -109,6 +116,11 @@ public sealed class DriftOptions : IValidatableObject
         {
             yield return new ValidationResult(
                 "Gateway:Drift:RecoveryRatio must be less than Gateway:Drift:LatencyRatio.", [nameof(RecoveryRatio), nameof(LatencyRatio)]);
+        }
+
+        if (RebaselineAfter is { } rebaseline && rebaseline <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult("Gateway:Drift:RebaselineAfter must be greater than 0.", [nameof(RebaselineAfter)]);
         }
 
         if (FastWindow >= BaselineWindow)

@@ -11,7 +11,8 @@ namespace SentinelOps.Gateway.Routing.Drift;
 /// allocation.</para>
 /// <para>The baselines learn once per step, from the fast averages of the step before the last, each weighted by the
 /// calls it stood for: the interval being judged is never part of its own baseline, so a drift is measured against
-/// what the provider was before it. They learn only while the provider is <see cref="DriftState.Healthy"/>.</para>
+/// what the provider was before it. They learn only while the provider is <see cref="DriftState.Healthy"/>, or are
+/// replaced at once when a drained provider has settled at a new level (<see cref="Rebaseline"/>).</para>
 /// </remarks>
 public sealed class ProviderDriftState
 {
@@ -163,6 +164,28 @@ public sealed class ProviderDriftState
             }
 
             _pending = _judged;
+        }
+    }
+
+    /// <summary>Takes <paramref name="latencyMs"/> (and <paramref name="probeMs"/>) as the provider's new baselines, with
+    /// the weight the old ones had: a drained provider that settled at a new level. Only <see cref="ProviderDriftUpdater"/> calls it.</summary>
+    internal void Rebaseline(double? latencyMs, double? probeMs)
+    {
+        var now = Now();
+        lock (_gate)
+        {
+            Reset(ref _baselineLatency, latencyMs, now, minWeight: 1);
+            Reset(ref _baselineProbeLatency, probeMs, now, minWeight: 3);
+        }
+    }
+
+    private void Reset(ref DecayingAverage baseline, double? ms, double now, double minWeight)
+    {
+        if (ms is { } value)
+        {
+            var weight = Math.Max(baseline.Weight(now, _baselineTau), minWeight);
+            baseline = default;
+            baseline.Add(Log(value), now, _baselineTau, weight);
         }
     }
 

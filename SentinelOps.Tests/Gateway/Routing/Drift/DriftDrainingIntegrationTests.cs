@@ -31,6 +31,9 @@ public sealed class DriftDrainingIntegrationTests(ITestOutputHelper output) : Tw
             ["Gateway:Drift:StepInterval"] = "00:00:00.250",
             ["Gateway:Drift:FastWindow"] = "00:00:00.500",
             ["Gateway:Drift:BaselineWindow"] = "00:00:20",
+
+            // Re-baselining would otherwise follow the baseline window; this test measures draining, not settling.
+            ["Gateway:Drift:RebaselineAfter"] = "00:05:00",
             ["Gateway:Drift:LatencyFloor"] = "00:00:00.010",
             ["Gateway:Routing:ShareWindow"] = "00:00:01",
         });

@@ -37,6 +37,23 @@ public sealed class DriftOptionsTests
         Assert.Contains(errors, e => e.ErrorMessage!.Contains("RecoveryRatio", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void RebaselineAfter_DefaultsToTheBaselineWindow()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(7), new DriftOptions { BaselineWindow = TimeSpan.FromMinutes(7) }.EffectiveRebaselineAfter);
+        Assert.Equal(TimeSpan.FromMinutes(2), new DriftOptions { RebaselineAfter = TimeSpan.FromMinutes(2) }.EffectiveRebaselineAfter);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void ARebaselineAfterNotAboveZero_IsRefused_NamingTheSetting(int seconds)
+    {
+        var errors = Validate(new DriftOptions { RebaselineAfter = TimeSpan.FromSeconds(seconds) });
+
+        Assert.Contains(errors, e => e.ErrorMessage == "Gateway:Drift:RebaselineAfter must be greater than 0.");
+    }
+
     private static List<ValidationResult> Validate(DriftOptions options)
     {
         var results = new List<ValidationResult>();

@@ -186,6 +186,70 @@ public sealed class ProviderDriftUpdaterTests
         Assert.Equal((DriftState.Healthy, 1.0), (_primary.Drift.Status.State, _primary.Drift.Weight));
     }
 
+    [Fact]
+    public void ALatencySettledAtANewLevel_IsReBaselined_AfterBaselineWindow_AndClimbsBackInSteps()
+    {
+        Traffic(_primary, TimeSpan.FromMilliseconds(412), seconds: 120);
+        Traffic(_primary, TimeSpan.FromMilliseconds(1630), seconds: 40); // a model update: 4x slower, and it stays so
+        Assert.Equal((DriftState.Degraded, 0.01), (_primary.Drift.Status.State, _primary.Drift.Weight));
+
+        // Still drained just short of RebaselineAfter (default: BaselineWindow, 5 min) of a steady level.
+        Traffic(_primary, TimeSpan.FromMilliseconds(1630), seconds: 240);
+        Assert.Equal(0.01, _primary.Drift.Weight);
+
+        var weights = new List<double>();
+        var reasons = new List<string?>();
+        for (var i = 0; i < 12; i++)
+        {
+            Traffic(_primary, TimeSpan.FromMilliseconds(1630), seconds: Interval.TotalSeconds);
+            weights.Add(_primary.Drift.Weight);
+            reasons.Add(_primary.Drift.Status.Reason);
+        }
+
+        Assert.StartsWith("re-baselined: latency settled at", reasons[weights.IndexOf(0.1)]);
+        var climb = weights.SkipWhile(w => w == 0.01).ToList();
+        Assert.Equal([0.1, 0.5, 1.0, 1.0], climb.Take(4));
+        Assert.Equal([IncidentType.ProviderDegraded, IncidentType.ProviderRecovered], _sink.Incidents.Select(i => i.Type));
+        Assert.Matches(@"^primary re-baselined: latency settled at 16\d\d ms \(was 41\d ms\); full traffic restored after \d+ s$", _sink.Incidents.ElementAt(1).Detail);
+        Assert.Equal(DriftState.Healthy, _primary.Drift.Status.State);
+        Assert.InRange(_primary.Drift.Read().BaselineLatencyMs!.Value, 1500, 1700);
+    }
+
+    [Fact]
+    public void ALatencyThatKeepsRising_IsNotReBaselined()
+    {
+        Traffic(_primary, TimeSpan.FromMilliseconds(400), seconds: 120);
+        var latency = 1600.0;
+        for (var minute = 0; minute < 12; minute++)
+        {
+            Traffic(_primary, TimeSpan.FromMilliseconds(latency), seconds: 60);
+            latency *= 1.6; // past RecoveryRatio (1.5) of the level before, every minute
+        }
+
+        Assert.Equal((DriftState.Degraded, 0.01), (_primary.Drift.Status.State, _primary.Drift.Weight));
+        Assert.Equal([IncidentType.ProviderDegraded], _sink.Incidents.Select(i => i.Type));
+        Assert.InRange(_primary.Drift.Read().BaselineLatencyMs!.Value, 390, 410);
+    }
+
+    [Fact]
+    public void ANewLevelWithErrorsStillRaised_IsNotReBaselined()
+    {
+        Traffic(_primary, TimeSpan.FromMilliseconds(400), seconds: 120);
+        for (var second = 0; second < 12 * 60; second++)
+        {
+            // Steady at 1600 ms, but one call in four fails.
+            _primary.Drift.RecordSuccess(TimeSpan.FromMilliseconds(1600));
+            _primary.Drift.RecordSuccess(TimeSpan.FromMilliseconds(1600));
+            _primary.Drift.RecordSuccess(TimeSpan.FromMilliseconds(1600));
+            _primary.Drift.RecordFailure();
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal((DriftState.Degraded, 0.01), (_primary.Drift.Status.State, _primary.Drift.Weight));
+        Assert.Equal([IncidentType.ProviderDegraded], _sink.Incidents.Select(i => i.Type));
+        Assert.InRange(_primary.Drift.Read().BaselineLatencyMs!.Value, 390, 410);
+    }
+
     // `perSecond` calls at `latency` every second for `seconds`, the clock moving a second at a time (so the
     // updater's timer fires on its own interval).
     private void Traffic(ProviderClient provider, TimeSpan latency, double seconds, int perSecond = 5)
