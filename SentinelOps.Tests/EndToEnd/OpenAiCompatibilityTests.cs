@@ -84,8 +84,21 @@ public sealed class OpenAiCompatibilityTests(SentinelAppFixture fixture) : IAsyn
 
         var result = await client.CompleteChatAsync([new UserChatMessage("weather in Paris")], options);
 
-        Assert.Equal("Simulated answer to:", result.Value.Content[0].Text);
-        Assert.Equal(ChatFinishReason.Length, result.Value.FinishReason);
+        // Offered a tool, the simulator calls it, as a model would: the call reaches the client whole, once.
+        var call = Assert.Single(result.Value.ToolCalls);
+        Assert.Equal("get_weather", call.FunctionName);
+        using (var arguments = System.Text.Json.JsonDocument.Parse(call.FunctionArguments))
+        {
+            Assert.Equal("weather in Paris", arguments.RootElement.GetProperty("question").GetString());
+        }
+
+        Assert.Equal(ChatFinishReason.ToolCalls, result.Value.FinishReason);
+
+        // The same options without the tool: the token limit reaches the provider and cuts the answer.
+        options.Tools.Clear();
+        var limited = await client.CompleteChatAsync([new UserChatMessage("weather in Paris")], options);
+        Assert.Equal("Simulated answer to:", limited.Value.Content[0].Text);
+        Assert.Equal(ChatFinishReason.Length, limited.Value.FinishReason);
     }
 
     [Fact]
