@@ -93,12 +93,6 @@ public sealed class RealClientHedgingTests(ITestOutputHelper output)
     private static Task<GatewayServer> StartGatewayAsync(SimulatorServer primary, SimulatorServer fallback, bool hedging) =>
         GatewayServer.StartAsync(primary, fallback, new Dictionary<string, string?>
         {
-            ["Providers:0:Kind"] = primary.Kind.ToString(),
-            ["Providers:0:Endpoint"] = primary.ProviderEndpoint.ToString(),
-            ["Providers:0:Model"] = primary.Model,
-            ["Providers:1:Kind"] = fallback.Kind.ToString(),
-            ["Providers:1:Endpoint"] = fallback.ProviderEndpoint.ToString(),
-            ["Providers:1:Model"] = fallback.Model,
             ["Gateway:Hedging:Enabled"] = hedging ? "true" : "false",
             ["Gateway:Hedging:Delay"] = "00:00:00.200",
 

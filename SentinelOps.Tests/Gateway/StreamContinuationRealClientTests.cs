@@ -29,7 +29,7 @@ public sealed class StreamContinuationRealClientTests
     {
         await using var primary = await SimulatorServer.StartAsync(primaryProtocol);
         await using var fallback = await SimulatorServer.StartAsync(Other(primaryProtocol));
-        await using var gateway = await GatewayServer.StartAsync(primary, fallback, Chain(primary, fallback));
+        await using var gateway = await GatewayServer.StartAsync(primary, fallback, StallLimits());
         await primary.SetFaultAsync(new { mode = fault, after_chunks = 2 });
         var (client, wire) = OfficialClient(gateway);
 
@@ -64,7 +64,7 @@ public sealed class StreamContinuationRealClientTests
     {
         await using var primary = await SimulatorServer.StartAsync(primaryProtocol);
         await using var fallback = await SimulatorServer.StartAsync(Other(primaryProtocol));
-        await using var gateway = await GatewayServer.StartAsync(primary, fallback, Chain(primary, fallback));
+        await using var gateway = await GatewayServer.StartAsync(primary, fallback, StallLimits());
         await primary.SetFaultAsync(new { mode = fault, after_chunks = 1 });
         var (client, _) = OfficialClient(gateway);
 
@@ -91,7 +91,7 @@ public sealed class StreamContinuationRealClientTests
         await using var redis = await RedisServer.StartAsync();
         await using var primary = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
         await using var fallback = await SimulatorServer.StartAsync(SimulatorProtocol.Ollama);
-        await using var gateway = await GatewayServer.StartAsync(primary, fallback, redis.ConnectionString, Chain(primary, fallback));
+        await using var gateway = await GatewayServer.StartAsync(primary, fallback, redis.ConnectionString, StallLimits());
         await primary.SetFaultAsync(new { mode = "stall", after_chunks = 1 });
         using var http = gateway.CreateClient();
 
@@ -128,7 +128,7 @@ public sealed class StreamContinuationRealClientTests
     {
         await using var primary = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
         await using var fallback = await SimulatorServer.StartAsync(SimulatorProtocol.Ollama);
-        var settings = Chain(primary, fallback);
+        var settings = StallLimits();
         settings["Gateway:Streaming:Continuation"] = byHeader ? "true" : "false";
         await using var gateway = await GatewayServer.StartAsync(primary, fallback, settings);
         await primary.SetFaultAsync(new { mode = "stream_cut", after_chunks = 2 });
@@ -168,7 +168,7 @@ public sealed class StreamContinuationRealClientTests
     {
         await using var primary = await SimulatorServer.StartAsync(primaryProtocol);
         await using var fallback = await SimulatorServer.StartAsync(Other(primaryProtocol));
-        await using var gateway = await GatewayServer.StartAsync(primary, fallback, Chain(primary, fallback));
+        await using var gateway = await GatewayServer.StartAsync(primary, fallback, StallLimits());
 
         // The OpenAI primary sends the call's id and name, then is cut inside its arguments; the Ollama one before its call.
         await primary.SetFaultAsync(new { mode = "stream_cut", after_chunks = afterChunks });
@@ -191,7 +191,7 @@ public sealed class StreamContinuationRealClientTests
     {
         await using var primary = await SimulatorServer.StartAsync(SimulatorProtocol.Ollama);
         await using var fallback = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
-        await using var gateway = await GatewayServer.StartAsync(primary, fallback, Chain(primary, fallback));
+        await using var gateway = await GatewayServer.StartAsync(primary, fallback, StallLimits());
 
         // Ollama sends a tool call whole, as one chunk: cut after it, the call has reached the client.
         await primary.SetFaultAsync(new { mode = "stream_cut", after_chunks = 1 });
@@ -216,14 +216,9 @@ public sealed class StreamContinuationRealClientTests
         protocol == SimulatorProtocol.OpenAI ? SimulatorProtocol.Ollama : SimulatorProtocol.OpenAI;
 
     // Either protocol as primary, and a stall limit short enough for a test (the learnt limit starts at the ceiling).
-    private static Dictionary<string, string?> Chain(SimulatorServer primary, SimulatorServer fallback) => new()
+    // Stalls found within a second, so each test takes seconds.
+    private static Dictionary<string, string?> StallLimits() => new()
     {
-        ["Providers:0:Kind"] = primary.Kind.ToString(),
-        ["Providers:0:Endpoint"] = primary.ProviderEndpoint.ToString(),
-        ["Providers:0:Model"] = primary.Model,
-        ["Providers:1:Kind"] = fallback.Kind.ToString(),
-        ["Providers:1:Endpoint"] = fallback.ProviderEndpoint.ToString(),
-        ["Providers:1:Model"] = fallback.Model,
         ["Gateway:SlowCalls:InterChunkMinLimit"] = "00:00:00.500",
         ["Gateway:SlowCalls:InterChunkMaxLimit"] = "00:00:01",
     };

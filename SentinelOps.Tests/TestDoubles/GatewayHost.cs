@@ -33,12 +33,12 @@ internal sealed class GatewayHost : IDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Providers:0:Name"] = "primary",
-            ["Providers:0:Kind"] = "OpenAI",
+            ["Providers:0:Kind"] = primary.Kind.ToString(),
             ["Providers:0:Endpoint"] = primary.ProviderEndpoint.ToString(),
             ["Providers:0:Model"] = primary.Model,
             ["Providers:0:ApiKey"] = primaryKey,
             ["Providers:1:Name"] = "fallback",
-            ["Providers:1:Kind"] = "Ollama",
+            ["Providers:1:Kind"] = fallback.Kind.ToString(),
             ["Providers:1:Endpoint"] = fallback.ProviderEndpoint.ToString(),
             ["Providers:1:Model"] = fallback.Model,
             ["Providers:1:ApiKey"] = fallbackKey,

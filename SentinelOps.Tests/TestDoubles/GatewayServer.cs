@@ -73,11 +73,11 @@ internal sealed class GatewayServer : IAsyncDisposable
         {
             ["APP_ENV"] = "development",
             ["Providers:0:Name"] = "primary",
-            ["Providers:0:Kind"] = "OpenAI",
+            ["Providers:0:Kind"] = primary.Kind.ToString(),
             ["Providers:0:Endpoint"] = primary.ProviderEndpoint.ToString(),
             ["Providers:0:Model"] = primary.Model,
             ["Providers:1:Name"] = "fallback",
-            ["Providers:1:Kind"] = "Ollama",
+            ["Providers:1:Kind"] = fallback.Kind.ToString(),
             ["Providers:1:Endpoint"] = fallback.ProviderEndpoint.ToString(),
             ["Providers:1:Model"] = fallback.Model,
             ["Gateway:Retry:BaseDelay"] = "00:00:00",

@@ -92,15 +92,7 @@ public sealed class TranslationFuzzTests
         await using var openAi = await SimulatorServer.StartAsync(SimulatorProtocol.OpenAI);
         await using var ollama = await SimulatorServer.StartAsync(SimulatorProtocol.Ollama);
         var (primary, fallback) = first == SimulatorProtocol.OpenAI ? (openAi, ollama) : (ollama, openAi);
-        await using var gateway = await GatewayServer.StartAsync(primary, fallback, new Dictionary<string, string?>
-        {
-            ["Providers:0:Kind"] = primary.Kind.ToString(),
-            ["Providers:0:Endpoint"] = primary.ProviderEndpoint.ToString(),
-            ["Providers:0:Model"] = primary.Model,
-            ["Providers:1:Kind"] = fallback.Kind.ToString(),
-            ["Providers:1:Endpoint"] = fallback.ProviderEndpoint.ToString(),
-            ["Providers:1:Model"] = fallback.Model,
-        });
+        await using var gateway = await GatewayServer.StartAsync(primary, fallback);
         using var http = gateway.CreateClient();
         var failures = new List<string>();
         var statuses = new Dictionary<int, int>();
