@@ -20,7 +20,7 @@ public sealed class RequestMetricsChatClientTests
     public RequestMetricsChatClientTests()
     {
         var meterFactory = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
-        _recorder = new RequestOutcomeRecorder(_counters, new TrafficShare(["primary", "fallback"], TimeSpan.FromMinutes(1), _time), new GatewayTelemetry(meterFactory), new NullSink(), _time, Options.Create(new GatewayEventsOptions()));
+        _recorder = new RequestOutcomeRecorder(_counters, new TrafficShare(["primary", "fallback"], TimeSpan.FromMinutes(1), _time), new GatewayTelemetry(meterFactory), new RecordingEventSink(), _time, Options.Create(new GatewayEventsOptions()));
     }
 
     [Fact]
@@ -123,16 +123,5 @@ public sealed class RequestMetricsChatClientTests
         var totals = new RequestTotals();
         totals.Add(_counters.Peek());
         return totals.ToReport(null, TimeSpan.Zero);
-    }
-
-    private sealed class NullSink : ISentinelEventSink
-    {
-        public void RecordIncident(Incident incident)
-        {
-        }
-
-        public void Publish(string eventType, object payload)
-        {
-        }
     }
 }

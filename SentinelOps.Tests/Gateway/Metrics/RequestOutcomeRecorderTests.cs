@@ -6,6 +6,7 @@ using SentinelOps.Gateway.Metrics;
 using SentinelOps.Gateway.Routing;
 using SentinelOps.Shared.Events;
 using SentinelOps.Shared.Metrics;
+using SentinelOps.Tests.TestDoubles;
 
 namespace SentinelOps.Tests.Gateway.Metrics;
 
@@ -14,7 +15,7 @@ public sealed class RequestOutcomeRecorderTests
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
     private readonly FakeTimeProvider _time = new();
-    private readonly Sink _sink = new();
+    private readonly RecordingEventSink _sink = new();
     private readonly RequestCounters _counters = new(["primary", "fallback"]);
     private readonly RequestOutcomeRecorder _recorder;
 
@@ -48,7 +49,7 @@ public sealed class RequestOutcomeRecorderTests
         _time.Advance(TimeSpan.FromMilliseconds(1));
         _recorder.RecordHeldBackIncidents();
         Assert.Equal(2, _sink.Incidents.Count);
-        Assert.StartsWith("9999 more requests failed over from primary to fallback", _sink.Incidents[1].Detail);
+        Assert.StartsWith("9999 more requests failed over from primary to fallback", _sink.Incidents.ElementAt(1).Detail);
 
         // Every request was still counted.
         var totals = new RequestTotals();
@@ -69,7 +70,7 @@ public sealed class RequestOutcomeRecorderTests
         _recorder.Succeeded(routing, TimeSpan.FromMilliseconds(5));
 
         Assert.Equal(2, _sink.Incidents.Count);
-        Assert.Contains("(2 more like it in the previous 10 s", _sink.Incidents[1].Detail);
+        Assert.Contains("(2 more like it in the previous 10 s", _sink.Incidents.ElementAt(1).Detail);
         _recorder.RecordHeldBackIncidents();
         Assert.Equal(2, _sink.Incidents.Count);
     }
@@ -85,20 +86,9 @@ public sealed class RequestOutcomeRecorderTests
         _recorder.Failed(new OperationCanceledException(), TimeSpan.FromMilliseconds(3), cancelled: true);
 
         Assert.Equal([IncidentType.FailoverTriggered, IncidentType.AllProvidersDown], _sink.Incidents.Select(i => i.Type));
-        Assert.Equal(["primary", "fallback"], _sink.Incidents[1].FailoverChain);
+        Assert.Equal(["primary", "fallback"], _sink.Incidents.ElementAt(1).FailoverChain);
         var totals = new RequestTotals();
         totals.Add(_counters.TakeDeltas());
         Assert.Equal((5L, 2L, 2L, 1L, 1L), (totals.Requests, totals.Successes, totals.Failures, totals.Cancelled, totals.Failovers));
-    }
-
-    private sealed class Sink : ISentinelEventSink
-    {
-        public List<Incident> Incidents { get; } = [];
-
-        public void RecordIncident(Incident incident) => Incidents.Add(incident);
-
-        public void Publish(string eventType, object payload)
-        {
-        }
     }
 }

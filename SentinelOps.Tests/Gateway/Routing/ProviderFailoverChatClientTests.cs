@@ -7,6 +7,7 @@ using SentinelOps.Gateway.Resilience.CircuitBreaking;
 using SentinelOps.Gateway.Routing;
 using SentinelOps.Shared.Providers;
 using SentinelOps.Tests.TestDoubles;
+using static SentinelOps.Tests.TestDoubles.TestProviders;
 
 namespace SentinelOps.Tests.Gateway.Routing;
 
@@ -389,10 +390,6 @@ public sealed class ProviderFailoverChatClientTests
     private static ProviderFailoverChatClient CreateClient(params (string Name, IChatClient Client)[] providers) =>
         new([.. providers.Select(p => Unguarded(p.Name, p.Client))], TimeSpan.FromMinutes(1), TimeProvider.System);
 
-    // A provider whose (closed) breaker is not in its pipeline: it never judges the fake client, so it always permits.
-    private static ProviderClient Unguarded(string name, IChatClient client) =>
-        new(new ProviderOptions { Name = name }, client, new CircuitBreaker(name, new CircuitBreakerOptions(), TimeProvider.System));
-
     private static CircuitBreaker OpenBreaker(string name, FakeTimeProvider time)
     {
         var breaker = new CircuitBreaker(name, new CircuitBreakerOptions(), time);
@@ -404,9 +401,6 @@ public sealed class ProviderFailoverChatClientTests
 
         return breaker;
     }
-
-    private static ProviderClient Guarded(string name, IChatClient inner, CircuitBreaker breaker, TimeProvider time) =>
-        new(new ProviderOptions { Name = name }, new CircuitBreakerChatClient(inner, breaker, time), breaker);
 
     private static TestChatClient Failing503After(Task release) => new()
     {

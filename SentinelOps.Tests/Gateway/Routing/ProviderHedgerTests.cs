@@ -343,8 +343,7 @@ public sealed class ProviderHedgerTests
     private ProviderFailoverChatClient Client(ProviderHedger hedger, params (string Name, IChatClient Client)[] providers) =>
         new([.. providers.Select(p => new ProviderClient(new ProviderOptions { Name = p.Name }, p.Client, new CircuitBreaker(p.Name, new CircuitBreakerOptions(), _time)))], TimeSpan.FromMinutes(1), _time, hedger: hedger);
 
-    private ProviderClient Guarded(string name, IChatClient inner, CircuitBreaker breaker) =>
-        new(new ProviderOptions { Name = name }, new CircuitBreakerChatClient(inner, breaker, _time), breaker);
+    private ProviderClient Guarded(string name, IChatClient inner, CircuitBreaker breaker) => TestProviders.Guarded(name, inner, breaker, _time);
 
     private StreamedResponseChatClient Streamed(IChatClient inner) => new(inner, new AttemptTimeoutOptions(), _time);
 

@@ -7,6 +7,7 @@ using SentinelOps.Gateway.Resilience.CircuitBreaking;
 using SentinelOps.Gateway.Routing;
 using SentinelOps.Shared.Providers;
 using SentinelOps.Tests.TestDoubles;
+using static SentinelOps.Tests.TestDoubles.TestProviders;
 
 namespace SentinelOps.Tests.Gateway.Routing;
 
@@ -235,9 +236,6 @@ public sealed class StreamContinuationTests
 
     private static ProviderFailoverChatClient Client(params (string Name, IChatClient Client)[] providers) =>
         new([.. providers.Select(p => Unguarded(p.Name, p.Client))], TimeSpan.FromMinutes(1), TimeProvider.System, continueStreams: true);
-
-    private static ProviderClient Unguarded(string name, IChatClient client) =>
-        new(new ProviderOptions { Name = name }, client, new CircuitBreaker(name, new CircuitBreakerOptions(), TimeProvider.System));
 
     private static TestChatClient Streaming(IAsyncEnumerable<ChatResponseUpdate> updates) =>
         new() { GetStreamingResponseAsyncCallback = (_, _, _) => updates };
