@@ -236,7 +236,9 @@ public sealed class ProviderHedgerTests
             await FakeTime.WaitUntilAsync(() => slow.Calls == 1000 * minute);
             _time.Advance(Delay);
             await FakeTime.WaitUntilAsync(() => fast.Calls >= 100 * minute);
-            await Task.Delay(100);
+
+            // Every hedge has won its race (the fast provider answers at once) before the slow ones may answer.
+            await FakeTime.WaitUntilAsync(() => requests.Count(r => r.IsCompleted) >= 100);
             _time.Advance(TimeSpan.FromSeconds(2));
             var routings = (await Task.WhenAll(requests).WaitAsync(Wait)).Select(u => ProviderRouting.From(u.AdditionalProperties)!).ToArray();
 
