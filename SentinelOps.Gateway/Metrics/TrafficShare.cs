@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using SentinelOps.Gateway.Routing.Drift;
 
 namespace SentinelOps.Gateway.Metrics;
 
@@ -6,13 +7,13 @@ namespace SentinelOps.Gateway.Metrics;
 /// Each provider's share of the requests answered recently: its answers over everyone's, each answer fading with
 /// time constant <see cref="Routing.RoutingOptions.ShareWindow"/> (an exponentially weighted window), in this replica.
 /// </summary>
-/// <remarks>Thread-safe. Recording is a dictionary lookup, one short lock and one exponential: no allocation.</remarks>
+/// <remarks>Thread-safe. Recording is a dictionary lookup, one short lock and one exponential: no allocation. Each
+/// provider's count is the effective sample count of a <see cref="DecayingAverage"/>, the decay drift uses too.</remarks>
 public sealed class TrafficShare
 {
     private readonly FrozenDictionary<string, int> _slots;
     private readonly string[] _names;
-    private readonly double[] _counts;
-    private readonly double[] _at;
+    private readonly DecayingAverage[] _counts;
     private readonly double _tau;
     private readonly TimeProvider _timeProvider;
     private readonly Lock _gate = new();
@@ -25,8 +26,7 @@ public sealed class TrafficShare
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
         _names = providers.Distinct(StringComparer.Ordinal).ToArray();
         _slots = _names.Select((name, slot) => KeyValuePair.Create(name, slot)).ToFrozenDictionary(StringComparer.Ordinal);
-        _counts = new double[_names.Length];
-        _at = new double[_names.Length];
+        _counts = new DecayingAverage[_names.Length];
         _tau = window.TotalSeconds;
         _timeProvider = timeProvider;
     }
@@ -42,8 +42,7 @@ public sealed class TrafficShare
         var now = Now();
         lock (_gate)
         {
-            _counts[slot] = (_counts[slot] * Decay(slot, now)) + 1;
-            _at[slot] = Math.Max(_at[slot], now);
+            _counts[slot].Add(0, now, _tau);
         }
     }
 
@@ -57,7 +56,7 @@ public sealed class TrafficShare
         {
             for (var i = 0; i < counts.Length; i++)
             {
-                counts[i] = _counts[i] * Decay(i, now);
+                counts[i] = _counts[i].Weight(now, _tau);
                 total += counts[i];
             }
         }
@@ -70,8 +69,6 @@ public sealed class TrafficShare
 
         return shares;
     }
-
-    private double Decay(int slot, double now) => now <= _at[slot] ? 1 : Math.Exp((_at[slot] - now) / _tau);
 
     private double Now() => (double)_timeProvider.GetTimestamp() / _timeProvider.TimestampFrequency;
 }

@@ -87,7 +87,10 @@ internal sealed class ProviderOrder
     private static ProviderClient[] Reordered(IReadOnlyList<ProviderClient> order, ulong drained)
     {
         var reordered = order.ToArray();
-        var isDrained = new bool[reordered.Length];
+
+        // Scratch on the stack: an unfixed order (weighted, least latency) is reordered on every drained request.
+        Span<bool> isDrained = reordered.Length <= 64 ? stackalloc bool[64] : new bool[reordered.Length];
+        isDrained = isDrained[..reordered.Length];
         for (var i = 0; i < isDrained.Length && i < 64; i++)
         {
             isDrained[i] = (drained & (1UL << i)) != 0;
@@ -111,7 +114,7 @@ internal sealed class ProviderOrder
             {
                 var provider = reordered[i];
                 Array.Copy(reordered, i + 1, reordered, i, next - i);
-                Array.Copy(isDrained, i + 1, isDrained, i, next - i);
+                isDrained.Slice(i + 1, next - i).CopyTo(isDrained[i..]);
                 (reordered[next], isDrained[next]) = (provider, true);
             }
         }
@@ -122,8 +125,9 @@ internal sealed class ProviderOrder
     // A weighted random permutation (Efraimidis-Spirakis): each provider's key is U^(1/w); the largest goes first.
     private ProviderClient[] Weighted()
     {
-        var keys = new double[_providers.Count];
         var order = new ProviderClient[_providers.Count];
+        Span<double> keys = order.Length <= 64 ? stackalloc double[64] : new double[order.Length];
+        keys = keys[..order.Length];
         for (var i = 0; i < order.Length; i++)
         {
             var weight = _providers[i].Options.Weight;
@@ -131,7 +135,7 @@ internal sealed class ProviderOrder
             order[i] = _providers[i];
         }
 
-        Array.Sort(keys, order);
+        keys.Sort(order.AsSpan());
         return order;
     }
 

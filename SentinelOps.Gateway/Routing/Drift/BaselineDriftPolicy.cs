@@ -15,7 +15,8 @@ public sealed class BaselineDriftPolicy
     private const double MinBaselineProbes = 3;
 
     // A probe older than this says nothing about now (a stopped monitor), as Gateway:Events:ProviderStatusMaxAge has it.
-    private static readonly TimeSpan ProbeMaxAge = TimeSpan.FromMinutes(2);
+    // SettledLevel judges probes by the same age.
+    internal static readonly TimeSpan ProbeMaxAge = TimeSpan.FromMinutes(2);
 
     // A fast average whose samples have nearly all faded (three time constants) says nothing about now.
     private const double Stale = 0.05;

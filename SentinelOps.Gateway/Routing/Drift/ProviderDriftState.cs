@@ -71,13 +71,15 @@ public sealed class ProviderDriftState
     /// <summary>A call the provider answered: <paramref name="latency"/> to its first token (or whole answer).</summary>
     public void RecordSuccess(TimeSpan latency)
     {
+        // Outside the lock: every attempt takes it, so it holds only the two additions.
         var now = Now();
+        var logLatency = Log(latency.TotalMilliseconds);
         lock (_gate)
         {
             _answers++;
             _calls++;
             _errors.Add(0, now, _fastTau);
-            _latency.Add(Log(latency.TotalMilliseconds), now, _fastTau);
+            _latency.Add(logLatency, now, _fastTau);
         }
     }
 

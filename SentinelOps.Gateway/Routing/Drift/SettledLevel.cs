@@ -9,9 +9,6 @@ namespace SentinelOps.Gateway.Routing.Drift;
 /// <remarks>O(1), no allocation; owned and called by <see cref="ProviderDriftUpdater"/> on its timer only.</remarks>
 internal struct SettledLevel
 {
-    // A probe older than this says nothing about now (as in BaselineDriftPolicy).
-    private static readonly TimeSpan ProbeMaxAge = TimeSpan.FromMinutes(2);
-
     private double? _latencyMs;
     private double? _probeMs;
     private DateTimeOffset? _since;
@@ -29,7 +26,7 @@ internal struct SettledLevel
         }
 
         var latency = figures.LatencyMs;
-        var probe = figures.ProbeAge <= ProbeMaxAge ? figures.ProbeLatencyMs : null;
+        var probe = figures.ProbeAge <= BaselineDriftPolicy.ProbeMaxAge ? figures.ProbeLatencyMs : null;
         var rose = Rose(ref _latencyMs, latency, options.RecoveryRatio) | Rose(ref _probeMs, probe, options.RecoveryRatio);
         var erring = figures is { ErrorRate: { } rate, BaselineErrorRate: { } baseline } && rate - baseline > options.ErrorRateIncrease / 2;
         if (rose || erring || _since is null)
