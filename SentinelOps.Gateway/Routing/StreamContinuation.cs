@@ -62,7 +62,7 @@ internal sealed partial class StreamContinuation
         CancellationTokenSource request,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var answer = new DeliveredAnswer();
+        using var answer = new DeliveredAnswer();
         IAsyncEnumerator<ChatResponseUpdate>? current = stream;
         try
         {
