@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using OpenAI.Chat;
 using SentinelOps.Gateway.Apis.OpenAi;
 using SentinelOps.Gateway.Caching;
+using SentinelOps.Gateway.Resilience;
 using SentinelOps.Gateway.Routing;
 using SentinelOps.Gateway.Security;
 using SentinelOps.Gateway.Validation;
@@ -200,27 +201,13 @@ public static class OpenAiApi
                 update.RawRepresentation = null;
             }
 
-            if (!includeUsage && HasUsage(update.Contents))
+            if (!includeUsage && update.HasUsage())
             {
                 update.Contents = [.. update.Contents.Where(c => c is not UsageContent)];
             }
 
             yield return update;
         }
-    }
-
-    // Asked of every update: an indexed loop, no enumerator.
-    private static bool HasUsage(IList<AIContent> contents)
-    {
-        for (var i = 0; i < contents.Count; i++)
-        {
-            if (contents[i] is UsageContent)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     // One chunk: serialized straight into the response's pooled pipe buffer (no intermediate copy), framed as an

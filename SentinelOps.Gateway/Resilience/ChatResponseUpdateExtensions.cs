@@ -25,6 +25,21 @@ internal static class ChatResponseUpdateExtensions
         return false;
     }
 
+    /// <summary>Whether the update carries usage figures (<see cref="UsageContent"/>).</summary>
+    public static bool HasUsage(this ChatResponseUpdate update)
+    {
+        var contents = update.Contents;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is UsageContent)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// Whether the update shows the provider still producing its answer, for the inter-chunk limit: content
     /// (<see cref="HasContent"/>), or a piece of a tool call's arguments from the OpenAI client, which

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Buffers;
 using Microsoft.Extensions.AI;
 using SentinelOps.Gateway.Resilience;
 
@@ -9,10 +9,15 @@ namespace SentinelOps.Gateway.Routing;
 /// continue), whether a tool call or the finish went out (then nothing may be continued), the usage so far, and the
 /// first part's ids. Updates of a continuation are made to look like the rest of the stream before they go out.
 /// </summary>
-/// <remarks>One per stream, used by one reader at a time; not thread-safe.</remarks>
-internal sealed class DeliveredAnswer
+/// <remarks>
+/// One per stream, used by one reader at a time; not thread-safe. Every stream with continuation on keeps its text, but
+/// only a broken one needs it: it is kept in a pooled buffer, returned on <see cref="Dispose"/>, so a healthy stream
+/// leaves no garbage behind, and only a break makes a string of it.
+/// </remarks>
+internal sealed class DeliveredAnswer : IDisposable
 {
-    private StringBuilder? _text;
+    private char[]? _text;
+    private int _textLength;
     private bool _toolCall;
     private bool _finished;
     private bool _continued;
@@ -23,7 +28,6 @@ internal sealed class DeliveredAnswer
     private UsageDetails? _earlierUsage;
 
     // The first part's identity, which a continuation's updates take on so the client sees one response.
-    private bool _identified;
     private string? _responseId;
     private string? _messageId;
     private DateTimeOffset? _createdAt;
@@ -33,13 +37,13 @@ internal sealed class DeliveredAnswer
     private ProviderRouting? _routing;
 
     /// <summary>The text that reached the caller.</summary>
-    public string Text => _text?.ToString() ?? string.Empty;
+    public string Text => _text is null ? string.Empty : new string(_text, 0, _textLength);
 
     /// <summary>
     /// Whether the answer can be continued by another provider: some text went out, and neither a tool call (never
     /// spliced: one provider's call with another's arguments is no call at all) nor the finish did.
     /// </summary>
-    public bool CanContinue => _text is { Length: > 0 } && !_toolCall && !_finished;
+    public bool CanContinue => _textLength > 0 && !_toolCall && !_finished;
 
     /// <summary>Why <see cref="CanContinue"/> is false, for the log.</summary>
     public string WhyNot => _toolCall ? "a tool call had reached the client"
@@ -57,9 +61,9 @@ internal sealed class DeliveredAnswer
             return false;
         }
 
-        if (!_identified && !_continued && (update.ResponseId ?? update.MessageId) is not null)
+        if (!_continued && !Identified && (update.ResponseId ?? update.MessageId) is not null)
         {
-            (_identified, _responseId, _messageId, _createdAt) = (true, update.ResponseId, update.MessageId, update.CreatedAt);
+            (_responseId, _messageId, _createdAt) = (update.ResponseId, update.MessageId, update.CreatedAt);
         }
 
         _finished |= update.FinishReason is not null;
@@ -70,7 +74,7 @@ internal sealed class DeliveredAnswer
             switch (contents[i])
             {
                 case TextContent { Text.Length: > 0 } text:
-                    (_text ??= new StringBuilder()).Append(text.Text);
+                    Append(text.Text);
                     chunk = true;
                     break;
                 case FunctionCallContent:
@@ -102,12 +106,12 @@ internal sealed class DeliveredAnswer
     private bool Adapt(ChatResponseUpdate update)
     {
         update.RawRepresentation = null;
-        if (_marker is null && !update.HasContent() && update.FinishReason is null && !HasUsage(update.Contents))
+        if (_marker is null && !update.HasContent() && update.FinishReason is null && !update.HasUsage())
         {
             return false;
         }
 
-        if (_identified)
+        if (Identified)
         {
             (update.ResponseId, update.MessageId, update.CreatedAt) = (_responseId, _messageId, _createdAt ?? update.CreatedAt);
         }
@@ -133,17 +137,34 @@ internal sealed class DeliveredAnswer
         return true;
     }
 
-    private static bool HasUsage(IList<AIContent> contents)
+    /// <summary>Returns the text's buffer to the pool.</summary>
+    public void Dispose()
     {
-        for (var i = 0; i < contents.Count; i++)
+        if (_text is { } text)
         {
-            if (contents[i] is UsageContent)
+            (_text, _textLength) = (null, 0);
+            ArrayPool<char>.Shared.Return(text);
+        }
+    }
+
+    private bool Identified => _responseId is not null || _messageId is not null;
+
+    private void Append(string text)
+    {
+        if (_text is null || _textLength + text.Length > _text.Length)
+        {
+            var larger = ArrayPool<char>.Shared.Rent(Math.Max(_textLength + text.Length, (_text?.Length ?? 128) * 2));
+            if (_text is not null)
             {
-                return true;
+                _text.AsSpan(0, _textLength).CopyTo(larger);
+                ArrayPool<char>.Shared.Return(_text);
             }
+
+            _text = larger;
         }
 
-        return false;
+        text.CopyTo(_text.AsSpan(_textLength));
+        _textLength += text.Length;
     }
 
     private static UsageDetails? Add(UsageDetails? sum, UsageDetails? more)

@@ -48,7 +48,8 @@ internal sealed partial class StreamContinuation
     /// <param name="opening">What it sent up to its first content; the first carries the request's routing.</param>
     /// <param name="messages">The request's messages.</param>
     /// <param name="options">The request's options.</param>
-    /// <param name="failures">The providers that failed before the stream was committed.</param>
+    /// <param name="failures">The providers that failed before the stream was committed (the routing already sent holds
+    /// its own copy); a break and its continuation's failures are added to it.</param>
     /// <param name="request">The request's source: cancelled by the caller, or by the deadline while a continuation opens.</param>
     /// <param name="cancellationToken">The caller's token.</param>
     public async IAsyncEnumerable<ChatResponseUpdate> RelayAsync(
@@ -61,8 +62,7 @@ internal sealed partial class StreamContinuation
         CancellationTokenSource request,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var answer = new DeliveredAnswer();
-        var chain = new List<ProviderFailure>(failures);
+        using var answer = new DeliveredAnswer();
         IAsyncEnumerator<ChatResponseUpdate>? current = stream;
         try
         {
@@ -111,11 +111,11 @@ internal sealed partial class StreamContinuation
                     throw new ProviderStreamInterruptedException(failure, broke!);
                 }
 
-                chain.Add(failure with { Error = "mid-stream: " + failure.Error });
+                failures.Add(failure with { Error = "mid-stream: " + failure.Error });
                 var after = provider.Name;
-                (provider, current, opening) = await ContinueAsync(after, answer, messages, options, chain, request, cancellationToken)
-                    ?? throw new ProviderStreamInterruptedException(failure, broke!, chain);
-                answer.ContinueWith(new StreamContinued(provider.Name, after, StreamContinued.ReasonFor(broke!)), new ProviderRouting(provider.Name, [.. chain]));
+                (provider, current, opening) = await ContinueAsync(after, answer, messages, options, failures, request, cancellationToken)
+                    ?? throw new ProviderStreamInterruptedException(failure, broke!, failures);
+                answer.ContinueWith(new StreamContinued(provider.Name, after, StreamContinued.ReasonFor(broke!)), new ProviderRouting(provider.Name, [.. failures]));
             }
         }
         finally

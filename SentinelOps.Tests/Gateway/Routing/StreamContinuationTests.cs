@@ -126,6 +126,28 @@ public sealed class StreamContinuationTests
     }
 
     [Fact]
+    public async Task ALongPartialAnswer_IsSentToTheNextProviderWhole()
+    {
+        // Over a thousand characters, so the delivered text outgrows its buffer several times before the break.
+        string[] chunks = [.. Enumerable.Range(0, 200).Select(i => $"word{i} ")];
+        var first = Streaming(Updates(chunks, new IOException("reset")));
+        List<ChatMessage>? sent = null;
+        var second = new TestChatClient
+        {
+            GetStreamingResponseAsyncCallback = (messages, _, _) =>
+            {
+                sent = [.. messages];
+                return Updates(["end"]);
+            },
+        };
+
+        var updates = await Client(("a", first), ("b", second)).GetStreamingResponseAsync(Prompt).ToListAsync();
+
+        Assert.Equal(string.Concat(chunks), sent![^2].Text);
+        Assert.Equal(string.Concat(chunks) + "end", string.Concat(updates.Select(u => u.Text)));
+    }
+
+    [Fact]
     public async Task AStreamIsNeverSplicedAfterAToolCallReachedTheCaller()
     {
         var call = new ChatResponseUpdate(ChatRole.Assistant, [new FunctionCallContent("call_1", "lookup", new Dictionary<string, object?> { ["q"] = "x" })]);
