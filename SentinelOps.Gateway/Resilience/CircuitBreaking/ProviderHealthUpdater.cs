@@ -166,11 +166,8 @@ public sealed partial class ProviderHealthUpdater
     /// Every circuit refuses calls: ends <paramref name="breaker"/>'s break now so the next call is its trial, once per
     /// outage (healthy-or-panic). False when it was not open or already had its early trial.
     /// </summary>
-    public bool StartEarlyTrial(CircuitBreaker breaker)
-    {
-        ArgumentNullException.ThrowIfNull(breaker);
-        return breaker.EndBreakNow();
-    }
+    /// <exception cref="ArgumentException">This updater does not write <paramref name="breaker"/>'s health.</exception>
+    public bool StartEarlyTrial(CircuitBreaker breaker) => Owned(breaker).EndBreakNow();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Isolating the circuit of {Provider}: {Reason}")]
     private partial void LogIsolating(string provider, string reason);

@@ -150,6 +150,7 @@ public sealed class ProviderHealthUpdaterTests
 
         Assert.Throws<ArgumentException>(() => _health.CallFailed(foreign, permit));
         Assert.Throws<ArgumentException>(() => _health.StreamStalled(foreign, permit, TimeSpan.FromSeconds(5)));
+        Assert.Throws<ArgumentException>(() => _health.StartEarlyTrial(foreign));
         Assert.Equal(CircuitState.Closed, foreign.State);
 
         // Its own writer is heard.
