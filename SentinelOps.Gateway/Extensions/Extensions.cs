@@ -60,10 +60,7 @@ internal static class Extensions
 #pragma warning restore EXTEXP0001
 
         builder.Services.AddSingleton<ProviderChain>();
-        builder.Services.AddSingleton(services => new ProviderHealthUpdater(
-            services.GetRequiredService<ProviderChain>().Providers.Select(p => p.Breaker),
-            services.GetRequiredService<TimeProvider>(),
-            services.GetService<ILogger<ProviderHealthUpdater>>()));
+        builder.Services.AddSingleton(services => services.GetRequiredService<ProviderChain>().Health);
         builder.AddGatewayEvents();
         builder.Services.AddHostedService<ProviderDriftUpdater>();
         builder.AddSharedCircuits();

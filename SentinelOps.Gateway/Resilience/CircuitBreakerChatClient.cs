@@ -5,8 +5,8 @@ using SentinelOps.Gateway.Resilience.CircuitBreaking;
 namespace SentinelOps.Gateway.Resilience;
 
 /// <summary>
-/// Lets calls reach the provider only while its <see cref="CircuitBreaker"/> permits, and reports to it each call's
-/// first token and outcome.
+/// Lets calls reach the provider only while its <see cref="CircuitBreaker"/> permits, and reports each call's first
+/// token and outcome through <see cref="ProviderHealthUpdater"/>, the one writer of provider health (the passive half).
 /// </summary>
 /// <remarks>
 /// <para>A refused call throws <see cref="CircuitOpenException"/> without touching the network. A request the
@@ -33,15 +33,26 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
     // A timer set for no time at all would cancel at once, before the provider had any chance: the least wait left.
     private static readonly TimeSpan MinimumTimerDelay = TimeSpan.FromMilliseconds(1);
 
+    private readonly ProviderHealthUpdater _health;
     private readonly CircuitBreaker _breaker;
     private readonly TimeProvider _timeProvider;
 
-    /// <summary>Creates the middleware over <paramref name="innerClient"/>, guarded by <paramref name="breaker"/>.</summary>
-    public CircuitBreakerChatClient(IChatClient innerClient, CircuitBreaker breaker, TimeProvider timeProvider)
+    /// <summary>
+    /// Creates the middleware over <paramref name="innerClient"/>, guarded by <paramref name="breaker"/>; outcomes are
+    /// reported through <paramref name="health"/>, which must be that circuit's writer.
+    /// </summary>
+    public CircuitBreakerChatClient(IChatClient innerClient, ProviderHealthUpdater health, CircuitBreaker breaker, TimeProvider timeProvider)
         : base(innerClient)
     {
+        ArgumentNullException.ThrowIfNull(health);
         ArgumentNullException.ThrowIfNull(breaker);
         ArgumentNullException.ThrowIfNull(timeProvider);
+        if (!health.Writes(breaker))
+        {
+            throw new ArgumentException($"The circuit of {breaker.Provider} is not written by this {nameof(ProviderHealthUpdater)}.", nameof(health));
+        }
+
+        _health = health;
         _breaker = breaker;
         _timeProvider = timeProvider;
     }
@@ -58,12 +69,12 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
         try
         {
             var response = await base.GetResponseAsync(messages, options, attempt.Token);
-            _breaker.RecordSuccess(permit, _timeProvider.GetElapsedTime(started));
+            _health.CallSucceeded(_breaker, permit, _timeProvider.GetElapsedTime(started));
             return response;
         }
         catch (Exception) when (permit.Isolation.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            _breaker.RecordAbandoned(permit);
+            _health.CallAbandoned(_breaker, permit);
             throw new AttemptIsolatedException(_breaker.Provider);
         }
         catch (Exception ex) when (IsUnsent(call, ex))
@@ -151,27 +162,27 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
                 }
                 catch (Exception) when (timeToFirstToken is null && permit.Isolation.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
-                    _breaker.RecordAbandoned(permit);
+                    _health.CallAbandoned(_breaker, permit);
                     completed = true;
                     throw new AttemptIsolatedException(_breaker.Provider);
                 }
                 catch (OperationCanceledException) when (trialLimit is { IsCancellationRequested: true } && timeToFirstToken is null && !cancellationToken.IsCancellationRequested)
                 {
-                    _breaker.RecordFailure(permit);
+                    _health.CallFailed(_breaker, permit);
                     completed = true;
                     throw new AttemptTimeoutException(permit.TrialTimeToFirstToken!.Value, waitingForFirstToken: true);
                 }
                 catch (Exception) when (interChunkLimit is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
                 {
                     // Silent past the limit after the first token: the provider stalled, and the attempt ends here.
-                    _breaker.RecordStreamStalled(permit, Silence(silent, armed, armedAt));
+                    _health.StreamStalled(_breaker, permit, Silence(silent, armed, armedAt));
                     completed = true;
                     throw new StreamStalledException(permit.InterChunkLimit);
                 }
                 catch (Exception) when (armed && cancellationToken.IsCancellationRequested && Silence(silent, armed, armedAt) >= permit.InterChunkLimit)
                 {
                     // The caller gave up after the stream had stalled: still a stall. The caller keeps its cancellation.
-                    _breaker.RecordStreamStalled(permit, Silence(silent, armed, armedAt));
+                    _health.StreamStalled(_breaker, permit, Silence(silent, armed, armedAt));
                     completed = true;
                     throw;
                 }
@@ -201,7 +212,7 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
                     if (update.HasContent())
                     {
                         timeToFirstToken = _timeProvider.GetElapsedTime(started);
-                        _breaker.RecordFirstToken(permit);
+                        _health.FirstTokenArrived(_breaker, permit);
                         trialLimit?.CancelAfter(Timeout.InfiniteTimeSpan);
                         isolation.Dispose(); // the answer is flowing: isolation no longer cuts it
                     }
@@ -219,7 +230,7 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
             completed = true;
             if (!received)
             {
-                _breaker.RecordFailure(permit);
+                _health.CallFailed(_breaker, permit);
                 throw new MalformedResponseException();
             }
 
@@ -227,7 +238,7 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
             {
                 // Cut at the limit, yet ended as if complete: a client that checks its token only between reads stops
                 // quietly (OllamaSharp does). The answer is incomplete: a stall, not a success.
-                _breaker.RecordStreamStalled(permit, Silence(silent, armed, armedAt));
+                _health.StreamStalled(_breaker, permit, Silence(silent, armed, armedAt));
                 throw new StreamStalledException(permit.InterChunkLimit);
             }
 
@@ -238,7 +249,7 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
             }
 
             longestGap = silent > longestGap ? silent : longestGap;
-            _breaker.RecordSuccess(permit, timeToFirstToken ?? _timeProvider.GetElapsedTime(started), timeToFirstToken is null ? null : longestGap);
+            _health.CallSucceeded(_breaker, permit, timeToFirstToken ?? _timeProvider.GetElapsedTime(started), timeToFirstToken is null ? null : longestGap);
         }
         finally
         {
@@ -248,7 +259,7 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
             if (!completed)
             {
                 // The consumer stopped reading early: the breaker decides whether it had waited long enough to be a stall.
-                _breaker.RecordAbandoned(permit);
+                _health.CallAbandoned(_breaker, permit);
             }
 
             await enumerator.DisposeAsync();
@@ -281,7 +292,7 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
     // The provider never saw the request: no verdict on it, and the request's own fault from here on out.
     private UnsendableRequestException NotAVerdict(CircuitPermit permit, Exception exception)
     {
-        _breaker.RecordRejected(permit);
+        _health.CallRejected(_breaker, permit);
         return new UnsendableRequestException(_breaker.Provider, exception);
     }
 
@@ -307,7 +318,7 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
         }
         catch
         {
-            _breaker.RecordAbandoned(permit);
+            _health.CallAbandoned(_breaker, permit);
             throw;
         }
 
@@ -316,7 +327,7 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
             return permit;
         }
 
-        _breaker.RecordTrialElsewhere(permit, result.Holder!, result.HeldFor);
+        _health.TrialHeldElsewhere(_breaker, permit, result.Holder!, result.HeldFor);
         throw new CircuitOpenException(_breaker.Provider, _breaker.RetryAfter, _breaker.RefusalReason);
     }
 
@@ -324,15 +335,15 @@ public sealed class CircuitBreakerChatClient : DelegatingChatClient
     {
         if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
         {
-            _breaker.RecordAbandoned(permit);
+            _health.CallAbandoned(_breaker, permit);
         }
         else if (ProviderErrorClassifier.Classify(exception) == ProviderErrorKind.RequestRejected)
         {
-            _breaker.RecordRejected(permit);
+            _health.CallRejected(_breaker, permit);
         }
         else
         {
-            _breaker.RecordFailure(permit);
+            _health.CallFailed(_breaker, permit);
         }
     }
 }

@@ -20,7 +20,10 @@ internal static class GatewayChatPipeline
             .UseResponseCache()     // a repeated temperature-0 answer from the cache, when Gateway:Cache:Enabled
             .UseFailover();         // tries the providers' pipelines below in priority order, under one deadline
 
-    /// <summary>One provider's pipeline over its protocol client (the OpenAI SDK or OllamaSharp).</summary>
+    /// <summary>
+    /// One provider's pipeline over its protocol client (the OpenAI SDK or OllamaSharp), guarded by
+    /// <paramref name="breaker"/>, whose writer of health is <paramref name="health"/>.
+    /// </summary>
     /// <remarks>
     /// The breaker sits inside the retry so it counts every attempt: its threshold then bounds the calls a dead provider
     /// receives, and retrying stops the moment it opens. It sits outside the attempt timeout and sees every attempt as
@@ -29,6 +32,7 @@ internal static class GatewayChatPipeline
     /// </remarks>
     public static IChatClient ForProvider(
         IChatClient protocolClient,
+        ProviderHealthUpdater health,
         CircuitBreaker breaker,
         ProviderDriftState drift,
         RetryOptions retry,
@@ -40,7 +44,7 @@ internal static class GatewayChatPipeline
             .UseRetry(retry)                    // transient failures again on this provider, with back-off and jitter
             .UseStreamedResponses(timeouts)     // a non-streaming request travels on as a stream, bounded as a whole
             .UseDriftTracking(drift)            // each attempt's time to first token and provider faults: drift draining
-            .UseCircuitBreaker(breaker)         // may this call go out; what did it say about the provider; stalls
+            .UseCircuitBreaker(health, breaker) // may this call go out; what it said of the provider goes to the health writer
             .UseAttemptTimeout(timeouts)        // time to the first token
             .Build(services);
 

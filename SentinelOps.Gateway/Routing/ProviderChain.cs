@@ -9,7 +9,7 @@ namespace SentinelOps.Gateway.Routing;
 
 /// <summary>
 /// Builds and owns, per configured provider, its circuit breaker and its chat client pipeline (composed in
-/// <see cref="GatewayChatPipeline"/>), in priority order.
+/// <see cref="GatewayChatPipeline"/>), in priority order, and the one <see cref="ProviderHealthUpdater"/> over the breakers.
 /// </summary>
 public sealed class ProviderChain : IDisposable
 {
@@ -36,17 +36,26 @@ public sealed class ProviderChain : IDisposable
         var firstTokenLimit = timeouts.Value.Attempt < timeouts.Value.TimeToFirstToken ? timeouts.Value.Attempt : timeouts.Value.TimeToFirstToken;
         var slowCallPolicy = new SlowCallPolicy(slowCalls.Value, firstTokenLimit);
         _options = providers.Value;
-        Providers = providers.Value.InPriorityOrder
-            .Select(provider =>
+
+        // The breakers first, then their one writer of health, then the pipelines that report through it.
+        var configured = providers.Value.InPriorityOrder.ToArray();
+        var breakers = configured
+            .Select(provider => new CircuitBreaker(provider.Name, circuitBreaker.Value, timeProvider, loggerFactory.CreateLogger<CircuitBreaker>(), slowCallPolicy))
+            .ToArray();
+        Health = new ProviderHealthUpdater(breakers, timeProvider, loggerFactory.CreateLogger<ProviderHealthUpdater>());
+        Providers = configured
+            .Select((provider, i) =>
             {
-                var breaker = new CircuitBreaker(provider.Name, circuitBreaker.Value, timeProvider, loggerFactory.CreateLogger<CircuitBreaker>(), slowCallPolicy);
                 var protocolClient = ProviderChatClientFactory.Create(provider, httpClientFactory.CreateClient(HttpClientName));
                 var driftState = new ProviderDriftState(drift.Value, timeProvider);
-                var pipeline = GatewayChatPipeline.ForProvider(protocolClient, breaker, driftState, retry.Value, timeouts.Value, loggerFactory, services);
-                return new ProviderClient(provider, pipeline, breaker) { Drift = driftState };
+                var pipeline = GatewayChatPipeline.ForProvider(protocolClient, Health, breakers[i], driftState, retry.Value, timeouts.Value, loggerFactory, services);
+                return new ProviderClient(provider, pipeline, breakers[i]) { Drift = driftState };
             })
             .ToArray();
     }
+
+    /// <summary>The one writer of the providers' health (<see cref="ProviderHealthUpdater"/>), over their breakers.</summary>
+    public ProviderHealthUpdater Health { get; }
 
     /// <summary>The providers, in the order requests try them.</summary>
     public IReadOnlyList<ProviderClient> Providers { get; }

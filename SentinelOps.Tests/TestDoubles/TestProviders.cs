@@ -15,5 +15,5 @@ internal static class TestProviders
 
     /// <summary>A provider whose breaker judges the fake client, as in the gateway's pipeline.</summary>
     public static ProviderClient Guarded(string name, IChatClient inner, CircuitBreaker breaker, TimeProvider time) =>
-        new(new ProviderOptions { Name = name }, new CircuitBreakerChatClient(inner, breaker, time), breaker);
+        new(new ProviderOptions { Name = name }, new CircuitBreakerChatClient(inner, TestHealth.WriterOf(breaker, time), breaker, time), breaker);
 }

@@ -37,8 +37,9 @@ internal sealed class GatewayPipeline : IDisposable
         Breaker = new CircuitBreaker(
             provider.Name, new CircuitBreakerOptions(), TimeProvider.System, NullLogger<CircuitBreaker>.Instance, new SlowCallPolicy(new SlowCallOptions(), firstTokenLimit));
         var drift = new ProviderDriftState(new DriftOptions(), TimeProvider.System);
+        var health = new ProviderHealthUpdater([Breaker], TimeProvider.System);
         var perProvider = GatewayChatPipeline.ForProvider(
-            new FakeProviderChatClient(), Breaker, drift, new RetryOptions(), timeouts, NullLoggerFactory.Instance, _services);
+            new FakeProviderChatClient(), health, Breaker, drift, new RetryOptions(), timeouts, NullLoggerFactory.Instance, _services);
 
         var recorder = new RequestOutcomeRecorder(
             new RequestCounters([provider.Name]),
@@ -48,7 +49,7 @@ internal sealed class GatewayPipeline : IDisposable
             TimeProvider.System,
             Options.Create(new GatewayEventsOptions()));
         Client = new RequestMetricsChatClient(
-            new ProviderFailoverChatClient([new ProviderClient(provider, perProvider, Breaker) { Drift = drift }], TimeSpan.FromSeconds(30), TimeProvider.System),
+            new ProviderFailoverChatClient([new ProviderClient(provider, perProvider, Breaker) { Drift = drift }], TimeSpan.FromSeconds(30), TimeProvider.System, health: health),
             recorder,
             TimeProvider.System);
     }

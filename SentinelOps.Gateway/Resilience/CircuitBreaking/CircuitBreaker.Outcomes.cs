@@ -1,12 +1,12 @@
 namespace SentinelOps.Gateway.Resilience.CircuitBreaking;
 
 /// <content>How the outcome of each permitted call moves the breaker: first token, success, failure, stall after the
-/// first token, abandonment, rejection.</content>
+/// first token, abandonment, rejection. Reported only through <see cref="ProviderHealthUpdater"/>, the one writer.</content>
 public sealed partial class CircuitBreaker
 {
     /// <summary>Reports that the call's first token (its first content) arrived: its time to first token is learnt,
     /// and the attempts waiting since before it no longer count as evidence of a stall.</summary>
-    public void RecordFirstToken(CircuitPermit permit)
+    internal void RecordFirstToken(CircuitPermit permit)
     {
         if (permit.Attempt is not { } attempt)
         {
@@ -53,7 +53,7 @@ public sealed partial class CircuitBreaker
     /// <param name="latency">Its time to first token (a stream) or to its whole response.</param>
     /// <param name="longestChunkGap">For a stream that delivered content, its longest wait for a chunk after the first
     /// token (or for its end): learnt, so the inter-chunk limit follows the provider's pace.</param>
-    public void RecordSuccess(CircuitPermit permit, TimeSpan latency, TimeSpan? longestChunkGap = null)
+    internal void RecordSuccess(CircuitPermit permit, TimeSpan latency, TimeSpan? longestChunkGap = null)
     {
         CircuitStateChangedEventArgs? change = null;
         lock (_gate)
@@ -107,7 +107,7 @@ public sealed partial class CircuitBreaker
     }
 
     /// <summary>Reports a call that failed because of the provider.</summary>
-    public void RecordFailure(CircuitPermit permit)
+    internal void RecordFailure(CircuitPermit permit)
     {
         CircuitStateChangedEventArgs? change;
         lock (_gate)
@@ -130,7 +130,7 @@ public sealed partial class CircuitBreaker
     /// </summary>
     /// <param name="permit">The call's permit.</param>
     /// <param name="silentFor">How long the stream had been silent.</param>
-    public void RecordStreamStalled(CircuitPermit permit, TimeSpan silentFor)
+    internal void RecordStreamStalled(CircuitPermit permit, TimeSpan silentFor)
     {
         CircuitStateChangedEventArgs? change;
         lock (_gate)
@@ -154,7 +154,7 @@ public sealed partial class CircuitBreaker
     /// already waited past the slow-call threshold without a first token, the provider had stalled, and it counts as a
     /// failure; otherwise it is ignored.
     /// </summary>
-    public void RecordAbandoned(CircuitPermit permit)
+    internal void RecordAbandoned(CircuitPermit permit)
     {
         CircuitStateChangedEventArgs? change = null;
         lock (_gate)
@@ -187,7 +187,7 @@ public sealed partial class CircuitBreaker
     /// Reports a request the provider refused as invalid (400, 422, …): it answered, so it is not stalled, but a bad
     /// request says nothing of its health. Not counted; a trial refused this way leaves the trial to the next call.
     /// </summary>
-    public void RecordRejected(CircuitPermit permit)
+    internal void RecordRejected(CircuitPermit permit)
     {
         lock (_gate)
         {

@@ -84,7 +84,7 @@ public sealed partial class CircuitBreaker
     /// refused until that replica's verdict arrives, or its lease runs out (<paramref name="heldFor"/>), when the next
     /// call asks for the lease again.
     /// </summary>
-    public void RecordTrialElsewhere(CircuitPermit permit, string holder, TimeSpan heldFor)
+    internal void RecordTrialElsewhere(CircuitPermit permit, string holder, TimeSpan heldFor)
     {
         ArgumentException.ThrowIfNullOrEmpty(holder);
         lock (_gate)

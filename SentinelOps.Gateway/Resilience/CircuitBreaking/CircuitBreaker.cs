@@ -46,6 +46,7 @@ public sealed partial class CircuitBreaker
     private int _consecutiveFailures;
     private double? _averageLatencyMs;
     private DateTimeOffset? _lastStallAt;
+    private ProviderHealthUpdater? _writer;
 
     /// <summary>Creates a closed breaker for <paramref name="provider"/>.</summary>
     /// <param name="provider">The provider it guards.</param>
@@ -71,6 +72,18 @@ public sealed partial class CircuitBreaker
 
     /// <summary>Raised after every state change.</summary>
     public event EventHandler<CircuitStateChangedEventArgs>? StateChanged;
+
+    /// <summary>The one <see cref="ProviderHealthUpdater"/> that writes this circuit's health, once one is built over it.</summary>
+    internal ProviderHealthUpdater? Writer => _writer;
+
+    // One writer per circuit: two would each decide who overrides whom, and neither would see all the inputs.
+    internal void ClaimWriter(ProviderHealthUpdater writer)
+    {
+        if (Interlocked.CompareExchange(ref _writer, writer, null) is { } owner && !ReferenceEquals(owner, writer))
+        {
+            throw new InvalidOperationException($"The circuit of {Provider} already has its health writer: build one {nameof(ProviderHealthUpdater)} over each circuit.");
+        }
+    }
 
     /// <summary>The provider this breaker guards.</summary>
     public string Provider { get; }

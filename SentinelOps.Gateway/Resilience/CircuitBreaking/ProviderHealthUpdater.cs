@@ -1,14 +1,14 @@
 namespace SentinelOps.Gateway.Resilience.CircuitBreaking;
 
 /// <summary>
-/// The one writer of provider health from outside a call, after YARP's <c>DestinationHealthUpdater</c>: the monitor's
-/// verdicts, an operator's reset and the router's early trial all change circuits here, so who may override whom is
-/// decided in one place. What a call says about its provider reaches its circuit through the breaker middleware's
-/// permit (<see cref="CircuitBreakerChatClient"/>): the passive half. Other replicas' opens and closes (shared circuits)
-/// are applied here too.
+/// The one writer of provider health, after YARP's <c>DestinationHealthUpdater</c>: what each call said about its
+/// provider (reported by <see cref="CircuitBreakerChatClient"/>, the passive half), the monitor's verdicts, an
+/// operator's reset, other replicas' opens and closes (shared circuits) and the router's early trial all change
+/// circuits here, so who may override whom is decided in one place.
 /// </summary>
-/// <remarks>Thread-safe. A circuit the gateway opened by its own count keeps its break when the monitor finds the
-/// provider up; only a circuit the monitor isolated is closed by the monitor.</remarks>
+/// <remarks>Thread-safe. Each circuit has exactly one updater; building a second over it throws. A circuit the gateway
+/// opened by its own count keeps its break when the monitor finds the provider up; only a circuit the monitor isolated
+/// is closed by the monitor.</remarks>
 public sealed partial class ProviderHealthUpdater
 {
     private readonly Dictionary<string, CircuitBreaker> _breakers;
@@ -22,13 +22,26 @@ public sealed partial class ProviderHealthUpdater
     // Providers isolated because the monitor said so; only these does the monitor's "up" close.
     private readonly HashSet<string> _isolatedByMonitor = new(StringComparer.Ordinal);
 
-    /// <summary>Creates the updater over every provider's circuit.</summary>
+    /// <summary>Creates the updater over every provider's circuit, and makes it their one writer.</summary>
+    /// <exception cref="InvalidOperationException">A circuit already has another updater.</exception>
     public ProviderHealthUpdater(IEnumerable<CircuitBreaker> breakers, TimeProvider? timeProvider = null, ILogger<ProviderHealthUpdater>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(breakers);
         _breakers = breakers.ToDictionary(b => b.Provider, StringComparer.Ordinal);
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        foreach (var breaker in _breakers.Values)
+        {
+            if (breaker.Writer is { } other && !ReferenceEquals(other, this))
+            {
+                throw new InvalidOperationException($"The circuit of {breaker.Provider} already has its health writer: build one {nameof(ProviderHealthUpdater)} over each circuit.");
+            }
+        }
+
+        foreach (var breaker in _breakers.Values)
+        {
+            breaker.ClaimWriter(this);
+        }
     }
 
     /// <summary>
@@ -153,11 +166,8 @@ public sealed partial class ProviderHealthUpdater
     /// Every circuit refuses calls: ends <paramref name="breaker"/>'s break now so the next call is its trial, once per
     /// outage (healthy-or-panic). False when it was not open or already had its early trial.
     /// </summary>
-    public bool StartEarlyTrial(CircuitBreaker breaker)
-    {
-        ArgumentNullException.ThrowIfNull(breaker);
-        return breaker.EndBreakNow();
-    }
+    /// <exception cref="ArgumentException">This updater does not write <paramref name="breaker"/>'s health.</exception>
+    public bool StartEarlyTrial(CircuitBreaker breaker) => Owned(breaker).EndBreakNow();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Isolating the circuit of {Provider}: {Reason}")]
     private partial void LogIsolating(string provider, string reason);

@@ -23,7 +23,7 @@ public sealed class CircuitBreakerChatClientStallTests
     public CircuitBreakerChatClientStallTests()
     {
         _breaker = new CircuitBreaker("p", new CircuitBreakerOptions(), _time);
-        _client = new CircuitBreakerChatClient(_inner, _breaker, _time);
+        _client = new CircuitBreakerChatClient(_inner, TestHealth.WriterOf(_breaker, _time), _breaker, _time);
     }
 
     [Fact]

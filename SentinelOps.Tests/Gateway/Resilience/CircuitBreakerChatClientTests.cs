@@ -27,7 +27,7 @@ public sealed class CircuitBreakerChatClientTests
         Open();
         _time.Advance(TimeSpan.FromSeconds(30));
         var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, token) => Silence(token) };
-        var client = new CircuitBreakerChatClient(inner, _breaker, _time);
+        var client = new CircuitBreakerChatClient(inner, TestHealth.WriterOf(_breaker, _time), _breaker, _time);
 
         var pending = client.GetStreamingResponseAsync(Prompt).ToListAsync().AsTask();
         await FakeTime.WaitUntilAsync(() => inner.Calls == 1 && _time.TimersCreated >= 1);
@@ -42,7 +42,7 @@ public sealed class CircuitBreakerChatClientTests
     public async Task AnOrdinaryCall_IsNotCutOffAtTheThreshold()
     {
         var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, token) => Silence(token) };
-        var client = new CircuitBreakerChatClient(inner, _breaker, _time);
+        var client = new CircuitBreakerChatClient(inner, TestHealth.WriterOf(_breaker, _time), _breaker, _time);
 
         var pending = client.GetStreamingResponseAsync(Prompt).ToListAsync().AsTask();
         await FakeTime.WaitUntilAsync(() => inner.Calls == 1);
@@ -58,7 +58,7 @@ public sealed class CircuitBreakerChatClientTests
     {
         using var cts = new CancellationTokenSource();
         var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, token) => Silence(token) };
-        var client = new CircuitBreakerChatClient(inner, _breaker, _time);
+        var client = new CircuitBreakerChatClient(inner, TestHealth.WriterOf(_breaker, _time), _breaker, _time);
         var pending = client.GetStreamingResponseAsync(Prompt, cancellationToken: cts.Token).ToListAsync(cts.Token).AsTask();
         await FakeTime.WaitUntilAsync(() => inner.Calls == 1);
 
@@ -76,7 +76,7 @@ public sealed class CircuitBreakerChatClientTests
     {
         using var cts = new CancellationTokenSource();
         var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, token) => Silence(token) };
-        var client = new CircuitBreakerChatClient(inner, _breaker, _time);
+        var client = new CircuitBreakerChatClient(inner, TestHealth.WriterOf(_breaker, _time), _breaker, _time);
         var pending = client.GetStreamingResponseAsync(Prompt, cancellationToken: cts.Token).ToListAsync(cts.Token).AsTask();
         await FakeTime.WaitUntilAsync(() => inner.Calls == 1);
 
@@ -92,7 +92,7 @@ public sealed class CircuitBreakerChatClientTests
     public async Task TheFirstToken_IsLearnt_AsTheProvidersTimeToFirstToken()
     {
         var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, token) => AfterDelay(token, TimeSpan.FromMilliseconds(700)) };
-        var client = new CircuitBreakerChatClient(inner, _breaker, _time);
+        var client = new CircuitBreakerChatClient(inner, TestHealth.WriterOf(_breaker, _time), _breaker, _time);
 
         // The first call warms up; the second is learnt.
         for (var i = 0; i < 2; i++)
@@ -110,7 +110,7 @@ public sealed class CircuitBreakerChatClientTests
     {
         Open();
         _time.Advance(TimeSpan.FromSeconds(30));
-        var client = new CircuitBreakerChatClient(TestChatClient.Throwing(new HttpRequestException("bad", null, HttpStatusCode.BadRequest)), _breaker, _time);
+        var client = new CircuitBreakerChatClient(TestChatClient.Throwing(new HttpRequestException("bad", null, HttpStatusCode.BadRequest)), TestHealth.WriterOf(_breaker, _time), _breaker, _time);
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetStreamingResponseAsync(Prompt).ToListAsync().AsTask());
 
@@ -126,7 +126,7 @@ public sealed class CircuitBreakerChatClientTests
         Open();
         _time.Advance(TimeSpan.FromSeconds(30));
         Assert.True(_breaker.TryEnter(out _));
-        var client = new CircuitBreakerChatClient(TestChatClient.Answering("unused"), _breaker, _time);
+        var client = new CircuitBreakerChatClient(TestChatClient.Answering("unused"), TestHealth.WriterOf(_breaker, _time), _breaker, _time);
 
         var ex = await Assert.ThrowsAsync<CircuitOpenException>(() => client.GetResponseAsync(Prompt));
 
@@ -139,7 +139,7 @@ public sealed class CircuitBreakerChatClientTests
     public async Task AStreamStillWaitingForItsFirstToken_IsGivenUp_WhenTheCircuitIsIsolated()
     {
         var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, token) => Silence(token) };
-        var client = new CircuitBreakerChatClient(inner, _breaker, _time);
+        var client = new CircuitBreakerChatClient(inner, TestHealth.WriterOf(_breaker, _time), _breaker, _time);
         var pending = client.GetStreamingResponseAsync(Prompt).ToListAsync().AsTask();
         await FakeTime.WaitUntilAsync(() => inner.Calls == 1);
 
@@ -165,7 +165,7 @@ public sealed class CircuitBreakerChatClientTests
                 return new ChatResponse();
             },
         };
-        var client = new CircuitBreakerChatClient(inner, _breaker, _time);
+        var client = new CircuitBreakerChatClient(inner, TestHealth.WriterOf(_breaker, _time), _breaker, _time);
         var pending = client.GetResponseAsync(Prompt);
         await entered.Task;
 
@@ -179,7 +179,7 @@ public sealed class CircuitBreakerChatClientTests
     {
         var rest = new TaskCompletionSource();
         var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, token) => FirstThenRest(rest.Task, token) };
-        var client = new CircuitBreakerChatClient(inner, _breaker, _time);
+        var client = new CircuitBreakerChatClient(inner, TestHealth.WriterOf(_breaker, _time), _breaker, _time);
         await using var stream = client.GetStreamingResponseAsync(Prompt).GetAsyncEnumerator();
         Assert.True(await stream.MoveNextAsync());
 
@@ -195,7 +195,7 @@ public sealed class CircuitBreakerChatClientTests
     public async Task AStreamEndingWithoutAnyEvent_IsAMalformedResponse_AndAFailure()
     {
         var inner = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, _) => AsyncEnumerable.Empty<ChatResponseUpdate>() };
-        var client = new CircuitBreakerChatClient(inner, _breaker, _time);
+        var client = new CircuitBreakerChatClient(inner, TestHealth.WriterOf(_breaker, _time), _breaker, _time);
 
         var ex = await Assert.ThrowsAsync<MalformedResponseException>(() => client.GetStreamingResponseAsync(Prompt).ToListAsync().AsTask());
 
@@ -207,7 +207,7 @@ public sealed class CircuitBreakerChatClientTests
     [Fact]
     public async Task ACallThatEndedBeforeTheIsolation_IsNotTouchedByIt()
     {
-        var client = new CircuitBreakerChatClient(TestChatClient.Answering("done"), _breaker, _time);
+        var client = new CircuitBreakerChatClient(TestChatClient.Answering("done"), TestHealth.WriterOf(_breaker, _time), _breaker, _time);
         var response = await client.GetResponseAsync(Prompt);
 
         _breaker.Isolate("monitor reported provider_down");

@@ -186,7 +186,8 @@ public sealed class ProviderFailoverChatClientTests
         var client = new ProviderFailoverChatClient(
             [Guarded("a", primary, breaker, time), Unguarded("b", TestChatClient.Answering("from b"))],
             TimeSpan.FromMinutes(1),
-            time);
+            time,
+            health: TestHealth.WriterOf(breaker, time));
 
         var response = await client.GetResponseAsync(Prompt);
 
@@ -205,7 +206,8 @@ public sealed class ProviderFailoverChatClientTests
         var breakerA = OpenBreaker("a", time);
         time.Advance(TimeSpan.FromSeconds(10));
         var breakerB = OpenBreaker("b", time);
-        var client = new ProviderFailoverChatClient([Guarded("a", a, breakerA, time), Guarded("b", b, breakerB, time)], TimeSpan.FromMinutes(1), time);
+        var health = new ProviderHealthUpdater([breakerA, breakerB], time);
+        var client = new ProviderFailoverChatClient([Guarded("a", a, breakerA, time), Guarded("b", b, breakerB, time)], TimeSpan.FromMinutes(1), time, health: health);
 
         var response = await client.GetResponseAsync(Prompt);
 
@@ -224,7 +226,8 @@ public sealed class ProviderFailoverChatClientTests
         var breakerA = OpenBreaker("a", time);
         time.Advance(TimeSpan.FromSeconds(10));
         var breakerB = OpenBreaker("b", time);
-        var client = new ProviderFailoverChatClient([Guarded("a", a, breakerA, time), Guarded("b", b, breakerB, time)], TimeSpan.FromMinutes(1), time);
+        var health = new ProviderHealthUpdater([breakerA, breakerB], time);
+        var client = new ProviderFailoverChatClient([Guarded("a", a, breakerA, time), Guarded("b", b, breakerB, time)], TimeSpan.FromMinutes(1), time, health: health);
 
         var ex = await Assert.ThrowsAsync<ProvidersExhaustedException>(() => client.GetResponseAsync(Prompt));
 
@@ -243,7 +246,8 @@ public sealed class ProviderFailoverChatClientTests
         var breakerA = OpenBreaker("a", time);
         time.Advance(TimeSpan.FromSeconds(10));
         var breakerB = OpenBreaker("b", time);
-        var client = new ProviderFailoverChatClient([Guarded("a", a, breakerA, time), Guarded("b", b, breakerB, time)], TimeSpan.FromMinutes(1), time);
+        var health = new ProviderHealthUpdater([breakerA, breakerB], time);
+        var client = new ProviderFailoverChatClient([Guarded("a", a, breakerA, time), Guarded("b", b, breakerB, time)], TimeSpan.FromMinutes(1), time, health: health);
 
         // The first request takes a's early trial (its break ends first), the second b's; both hang for now.
         var trialA = client.GetResponseAsync(Prompt);
@@ -290,7 +294,8 @@ public sealed class ProviderFailoverChatClientTests
         var client = new ProviderFailoverChatClient(
             [Guarded("a", TestChatClient.Answering("unused"), breaker, time), Unguarded("b", TestChatClient.Answering("from b"))],
             TimeSpan.FromMinutes(1),
-            time);
+            time,
+            health: TestHealth.WriterOf(breaker, time));
 
         var response = await client.GetResponseAsync(Prompt);
 

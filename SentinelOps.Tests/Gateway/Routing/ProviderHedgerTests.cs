@@ -197,10 +197,12 @@ public sealed class ProviderHedgerTests
         var breakerB = new CircuitBreaker("b", new CircuitBreakerOptions(), _time);
         var ended = 0;
         var slow = new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, token) => CountEnd(ContentAfter(TimeSpan.FromMinutes(5), "slow", token), () => Interlocked.Increment(ref ended)) };
+        var health = new ProviderHealthUpdater([breakerA, breakerB], _time);
         var client = new ProviderFailoverChatClient(
             [Guarded("a", slow, breakerA), Guarded("b", TestChatClient.Answering("fast"), breakerB)],
             TimeSpan.FromMinutes(1),
             _time,
+            health: health,
             hedger: Hedger());
 
         for (var i = 0; i < 10; i++)

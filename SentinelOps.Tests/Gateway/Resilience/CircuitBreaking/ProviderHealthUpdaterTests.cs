@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Time.Testing;
+using SentinelOps.Gateway.Resilience;
 using SentinelOps.Gateway.Resilience.CircuitBreaking;
+using SentinelOps.Tests.TestDoubles;
 
 namespace SentinelOps.Tests.Gateway.Resilience.CircuitBreaking;
 
-/// <summary>Who may override whom when circuits change from outside a call: the monitor, an operator, the router.</summary>
+/// <summary>The one writer of provider health: calls, the monitor, an operator and the router, and who may override whom.</summary>
 public sealed class ProviderHealthUpdaterTests
 {
     private readonly FakeTimeProvider _time = new();
@@ -106,5 +108,62 @@ public sealed class ProviderHealthUpdaterTests
 
         Assert.Equal(CircuitState.Closed, _primary.State);
         Assert.Equal(CircuitState.Closed, _fallback.State);
+    }
+
+    [Fact]
+    public void FailedCallsReportedThroughTheUpdater_OpenTheCircuitAtTheThreshold_RaisedLikeAMonitorFinding()
+    {
+        var options = new CircuitBreakerOptions { FailureThreshold = 3, BreakDuration = TimeSpan.FromSeconds(30) };
+        var called = new CircuitBreaker("called", options, _time);
+        var probed = new CircuitBreaker("probed", options, _time);
+        var health = new ProviderHealthUpdater([called, probed], _time);
+        var changes = new List<CircuitStateChangedEventArgs>();
+        called.StateChanged += (_, change) => changes.Add(change);
+        probed.StateChanged += (_, change) => changes.Add(change);
+
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.True(called.TryEnter(out var permit));
+            health.CallFailed(called, permit);
+        }
+
+        Assert.Equal(CircuitState.Closed, called.State);
+        Assert.Empty(changes);
+
+        Assert.True(called.TryEnter(out var third));
+        health.CallFailed(called, third);
+        health.MonitorFoundDown("probed", "probe failed", reviewAfter: null, _time.GetUtcNow());
+
+        Assert.Equal(CircuitState.Open, called.State);
+        Assert.Equal(
+            [("called", CircuitState.Closed, CircuitState.Open), ("probed", CircuitState.Closed, CircuitState.Isolated)],
+            changes.Select(c => (c.Provider, c.From, c.To)));
+        Assert.Equal("3 consecutive failures", changes[0].Reason);
+    }
+
+    [Fact]
+    public void ACallOutcomeForACircuitTheUpdaterDoesNotWrite_IsRefused_AndLeavesThatCircuitAlone()
+    {
+        var foreign = new CircuitBreaker("foreign", new CircuitBreakerOptions { FailureThreshold = 1 }, _time);
+        var foreignHealth = new ProviderHealthUpdater([foreign], _time);
+        Assert.True(foreign.TryEnter(out var permit));
+
+        Assert.Throws<ArgumentException>(() => _health.CallFailed(foreign, permit));
+        Assert.Throws<ArgumentException>(() => _health.StreamStalled(foreign, permit, TimeSpan.FromSeconds(5)));
+        Assert.Throws<ArgumentException>(() => _health.StartEarlyTrial(foreign));
+        Assert.Equal(CircuitState.Closed, foreign.State);
+
+        // Its own writer is heard.
+        foreignHealth.CallFailed(foreign, permit);
+        Assert.Equal(CircuitState.Open, foreign.State);
+    }
+
+    [Fact]
+    public void ACircuitHasOneWriter_ASecondUpdaterOverIt_AndMiddlewareReportingElsewhere_AreRefused()
+    {
+        Assert.Throws<InvalidOperationException>(() => new ProviderHealthUpdater([_primary], _time));
+
+        var other = new ProviderHealthUpdater([new CircuitBreaker("other", new CircuitBreakerOptions(), _time)], _time);
+        Assert.Throws<ArgumentException>(() => new CircuitBreakerChatClient(TestChatClient.Answering("unused"), other, _primary, _time));
     }
 }

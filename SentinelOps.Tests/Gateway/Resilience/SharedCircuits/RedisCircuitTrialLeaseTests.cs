@@ -106,7 +106,7 @@ public sealed class RedisCircuitTrialLeaseTests : IAsyncLifetime
         var counting = new CountingLease();
         var breaker = new CircuitBreaker("primary", new CircuitBreakerOptions(), _time) { TrialLease = counting };
         var provider = Answering();
-        var client = new CircuitBreakerChatClient(provider, breaker, _time);
+        var client = new CircuitBreakerChatClient(provider, TestHealth.WriterOf(breaker, _time), breaker, _time);
 
         for (var i = 0; i < 5; i++)
         {
@@ -123,7 +123,7 @@ public sealed class RedisCircuitTrialLeaseTests : IAsyncLifetime
             TrialLease = new RedisCircuitTrialLease(_connection, id, LeaseTime, RedisTimeout, _time, NullLogger.Instance),
         };
         var provider = Answering();
-        return (breaker, provider, new CircuitBreakerChatClient(provider, breaker, _time));
+        return (breaker, provider, new CircuitBreakerChatClient(provider, TestHealth.WriterOf(breaker, _time), breaker, _time));
     }
 
     private static TestChatClient Answering() => new()

@@ -1,0 +1,11 @@
+using SentinelOps.Gateway.Resilience.CircuitBreaking;
+
+namespace SentinelOps.Tests.TestDoubles;
+
+/// <summary>The one writer of a breaker's health, for tests that guard a fake client with a breaker of their own.</summary>
+internal static class TestHealth
+{
+    /// <summary>The breaker's <see cref="ProviderHealthUpdater"/>: the one it already has, or a new one over it alone.</summary>
+    public static ProviderHealthUpdater WriterOf(CircuitBreaker breaker, TimeProvider? time = null) =>
+        breaker.Writer ?? new ProviderHealthUpdater([breaker], time);
+}
