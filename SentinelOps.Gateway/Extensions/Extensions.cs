@@ -42,22 +42,7 @@ internal static class Extensions
         builder.Services.ConfigureHttpJsonOptions(options => SentinelJson.Configure(options.SerializerOptions));
         builder.Services.AddProblemDetails();
 
-        // Provider calls carry no hidden retries or timeouts: the gateway's own middleware decides both.
-        // The clients live as long as the process, so connections are recycled to pick up DNS changes.
-#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental; it is the supported way to opt one client out of ConfigureHttpClientDefaults.
-        builder.Services.AddHttpClient(ProviderChain.HttpClientName)
-            .RemoveAllResilienceHandlers()
-            .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .UseSocketsHttpHandler((handler, _) =>
-            {
-                handler.PooledConnectionLifetime = TimeSpan.FromMinutes(2);
-
-                // A redirect would send the provider key to wherever the provider (or whoever answers for it) points.
-                handler.AllowAutoRedirect = false;
-            })
-            .AddHttpMessageHandler(() => new ProviderRequestSentHandler())
-            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
-#pragma warning restore EXTEXP0001
+        builder.Services.AddProviderHttpClient();
 
         builder.Services.AddSingleton<ProviderChain>();
         builder.Services.AddSingleton(services => services.GetRequiredService<ProviderChain>().Health);

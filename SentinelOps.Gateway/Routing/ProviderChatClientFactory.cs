@@ -37,6 +37,9 @@ internal static class ProviderChatClientFactory
                         Transport = new HttpClientPipelineTransport(httpClient),
                         RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
                         NetworkTimeout = Timeout.InfiniteTimeSpan,
+
+                        // The gateway logs provider outcomes itself; the SDK's logging policy costs every call.
+                        ClientLoggingOptions = new ClientLoggingOptions { EnableLogging = false },
                     })
                 .AsIChatClient(),
             ProviderKind.Ollama => CreateOllama(endpoint, provider, httpClient),
