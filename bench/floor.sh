@@ -17,9 +17,11 @@ counters=$(mktemp -d)
 start_simulator primary OpenAI sim-gpt-4o-mini $primary
 start_gateway $gateway DOTNET_STARTUP_HOOKS="$hook" ALLOCATION_COUNTER_FILE="$counters/gateway" \
   Providers__0__Name=primary Providers__0__Kind=OpenAI Providers__0__Endpoint="http://$primary/v1" Providers__0__Model=sim-gpt-4o-mini
+gateway_pid=${pids[-1]}
 env "${quiet[@]}" DOTNET_STARTUP_HOOKS="$hook" ALLOCATION_COUNTER_FILE="$counters/floor" Floor__Upstream="http://$primary/v1" \
   dotnet bench/SentinelOps.Floor/bin/Release/net10.0/SentinelOps.Floor.dll --urls "http://$floor" >/dev/null 2>&1 &
 pids+=($!)
+floor_pid=${pids[-1]}
 wait_until_up "http://$primary/health" "http://$gateway/health" "http://$floor/health"
 
 names=(direct raw sdk sdk-stream gateway)
@@ -78,3 +80,4 @@ for name in "${names[@]}"; do
 done
 echo
 echo "Stream's first byte, p50 of 200: direct ${first_byte[direct]} ms, SDK stream floor ${first_byte[sdk-stream]} ms, gateway ${first_byte[gateway]} ms."
+echo "RSS after the runs: the floor (all three pass-throughs) $(($(ps -o rss= -p "$floor_pid") / 1024)) MB, the gateway $(($(ps -o rss= -p "$gateway_pid") / 1024)) MB."
