@@ -57,13 +57,7 @@ internal sealed partial class SharedCircuitsService(
     /// <inheritdoc/>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        health.CircuitsReset -= OnCircuitsReset;
-        foreach (var provider in chain.Providers)
-        {
-            provider.Breaker.StateChanged -= OnStateChanged;
-            provider.Breaker.TrialLease = null;
-        }
-
+        Detach();
         await base.StopAsync(cancellationToken);
     }
 
@@ -80,12 +74,7 @@ internal sealed partial class SharedCircuitsService(
         if (services.GetService<IConnectionMultiplexer>() is not { } redis)
         {
             LogNoRedis();
-            health.CircuitsReset -= OnCircuitsReset;
-            foreach (var provider in chain.Providers)
-            {
-                provider.Breaker.StateChanged -= OnStateChanged;
-            }
-
+            Detach();
             return;
         }
 
@@ -102,6 +91,17 @@ internal sealed partial class SharedCircuitsService(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    // Back to circuits of this replica's own: nothing queued for the others, and each break's trial sent here.
+    private void Detach()
+    {
+        health.CircuitsReset -= OnCircuitsReset;
+        foreach (var provider in chain.Providers)
+        {
+            provider.Breaker.StateChanged -= OnStateChanged;
+            provider.Breaker.TrialLease = null;
         }
     }
 
