@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using SentinelOps.Gateway.Extensions;
 using SentinelOps.Gateway.Resilience.CircuitBreaking;
 using SentinelOps.Gateway.Routing;
 using SentinelOps.Shared.Events;
@@ -31,7 +32,6 @@ internal sealed partial class SharedCircuitsService(
     TimeProvider timeProvider,
     ILogger<SharedCircuitsService> logger) : BackgroundService
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private static readonly RedisChannel Channel = RedisChannel.Literal(RedisKeys.Circuits);
 
     private readonly Channel<CircuitDecision> _outgoing = System.Threading.Channels.Channel.CreateBounded<CircuitDecision>(
@@ -153,21 +153,7 @@ internal sealed partial class SharedCircuitsService(
 
     private async Task ApplyAsync(IConnectionMultiplexer redis, CancellationToken stoppingToken)
     {
-        ChannelMessageQueue queue;
-        while (true)
-        {
-            try
-            {
-                queue = await redis.GetSubscriber().SubscribeAsync(Channel);
-                break;
-            }
-            catch (Exception ex) when ((ex is RedisException or TimeoutException) && !stoppingToken.IsCancellationRequested)
-            {
-                LogSubscribeFailed(ex.GetType().Name);
-                await Task.Delay(RetryDelay, timeProvider, stoppingToken);
-            }
-        }
-
+        var queue = await redis.SubscribeWithRetryAsync(Channel, timeProvider, ex => LogSubscribeFailed(ex.GetType().Name), stoppingToken);
         try
         {
             // One reader, in order: a replica's open then close arrive as sent.
@@ -178,14 +164,7 @@ internal sealed partial class SharedCircuitsService(
         }
         finally
         {
-            try
-            {
-                await queue.UnsubscribeAsync();
-            }
-            catch (RedisException)
-            {
-                // Shutting down with Redis gone: nothing to unsubscribe from.
-            }
+            await queue.TryUnsubscribeAsync();
         }
     }
 
