@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SentinelOps.Gateway.Extensions;
 using SentinelOps.Shared.Events;
 using StackExchange.Redis;
 
@@ -21,7 +22,6 @@ internal sealed partial class RedisEventSubscriber(
     TimeProvider timeProvider,
     ILogger<RedisEventSubscriber> logger) : BackgroundService
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private static readonly RedisChannel Channel = RedisChannel.Literal(RedisKeys.Events);
 
     private ChannelMessageQueue? _queue;
@@ -65,14 +65,7 @@ internal sealed partial class RedisEventSubscriber(
     {
         if (_queue is { } queue)
         {
-            try
-            {
-                await queue.UnsubscribeAsync();
-            }
-            catch (RedisException)
-            {
-                // Shutting down with Redis gone: nothing to unsubscribe from.
-            }
+            await queue.TryUnsubscribeAsync();
         }
 
         await base.StopAsync(cancellationToken);
@@ -80,20 +73,9 @@ internal sealed partial class RedisEventSubscriber(
 
     private async Task<ChannelMessageQueue> SubscribeAsync(IConnectionMultiplexer redis, CancellationToken stoppingToken)
     {
-        while (true)
-        {
-            try
-            {
-                _queue = await redis.GetSubscriber().SubscribeAsync(Channel);
-                LogSubscribed(RedisKeys.Events);
-                return _queue;
-            }
-            catch (Exception ex) when ((ex is RedisException or TimeoutException) && !stoppingToken.IsCancellationRequested)
-            {
-                LogSubscribeFailed(RedisKeys.Events, ex.GetType().Name);
-                await Task.Delay(RetryDelay, timeProvider, stoppingToken);
-            }
-        }
+        _queue = await redis.SubscribeWithRetryAsync(Channel, timeProvider, ex => LogSubscribeFailed(RedisKeys.Events, ex.GetType().Name), stoppingToken);
+        LogSubscribed(RedisKeys.Events);
+        return _queue;
     }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)

@@ -16,19 +16,4 @@ public static class CircuitBreakerChatClientBuilderExtensions
         return builder.Use((innerClient, services) =>
             new CircuitBreakerChatClient(innerClient, health, breaker, services.GetService<TimeProvider>() ?? TimeProvider.System));
     }
-
-    /// <summary>
-    /// Guards the rest of the pipeline with <paramref name="breaker"/> alone (a pipeline of one provider): its writer
-    /// of health is the updater it already has, or one made over it.
-    /// </summary>
-    public static ChatClientBuilder UseCircuitBreaker(this ChatClientBuilder builder, CircuitBreaker breaker)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(breaker);
-        return builder.Use((innerClient, services) =>
-        {
-            var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
-            return new CircuitBreakerChatClient(innerClient, breaker.Writer ?? new ProviderHealthUpdater([breaker], time), breaker, time);
-        });
-    }
 }

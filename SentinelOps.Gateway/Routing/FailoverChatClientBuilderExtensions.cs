@@ -19,10 +19,10 @@ public static class FailoverChatClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         return builder.Use((_, services) => new ProviderFailoverChatClient(
             services.GetRequiredService<ProviderChain>().Providers,
+            services.GetRequiredService<ProviderHealthUpdater>(),
             services.GetRequiredService<IOptions<GatewayOptions>>().Value.RequestTimeout,
             services.GetService<TimeProvider>() ?? TimeProvider.System,
             services.GetService<ILogger<ProviderFailoverChatClient>>(),
-            services.GetRequiredService<ProviderHealthUpdater>(),
             services.GetRequiredService<IOptions<RoutingOptions>>().Value.ParsedStrategy,
             services.GetRequiredService<IOptions<StreamingOptions>>().Value.Continuation,
             Hedger(services)));

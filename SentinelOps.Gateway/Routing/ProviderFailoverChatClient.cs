@@ -39,24 +39,25 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
 
     /// <summary>Creates a failover client over <paramref name="providers"/>, tried in the given order.</summary>
     /// <param name="providers">The providers, in priority order.</param>
+    /// <param name="health">The writer of these providers' circuits, through which an early trial is started when every circuit refuses.</param>
     /// <param name="requestTimeout">The one deadline for a whole request.</param>
     /// <param name="timeProvider">Clock for the deadline and circuit decisions.</param>
     /// <param name="logger">Where failovers are logged.</param>
     /// <param name="strategy">The order in which each request tries the providers.</param>
-    /// <param name="health">Through which an early trial is started when every circuit refuses; one over these providers' circuits when omitted.</param>
     /// <param name="continueStreams">Whether a stream that fails mid-answer is continued by the next provider (<see cref="StreamingOptions.Continuation"/>).</param>
     /// <param name="hedger">Races a provider slow to its first token against the next (<see cref="HedgingOptions"/>); none: hedging is off.</param>
     public ProviderFailoverChatClient(
         IReadOnlyList<ProviderClient> providers,
+        ProviderHealthUpdater health,
         TimeSpan requestTimeout,
         TimeProvider timeProvider,
         ILogger<ProviderFailoverChatClient>? logger = null,
-        ProviderHealthUpdater? health = null,
         RoutingStrategy strategy = RoutingStrategy.Priority,
         bool continueStreams = false,
         ProviderHedger? hedger = null)
     {
         ArgumentNullException.ThrowIfNull(providers);
+        ArgumentNullException.ThrowIfNull(health);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(requestTimeout, TimeSpan.Zero);
         if (providers.Count == 0)
@@ -67,7 +68,7 @@ public sealed partial class ProviderFailoverChatClient : IChatClient
         _requestTimeout = requestTimeout;
         _timeProvider = timeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _candidates = new HealthyOrPanicProviderPolicy(providers, health ?? new ProviderHealthUpdater(providers.Select(p => p.Breaker)), _logger, strategy);
+        _candidates = new HealthyOrPanicProviderPolicy(providers, health, _logger, strategy);
         _hedger = hedger;
         _continuation = continueStreams ? new StreamContinuation(_candidates, OpenStreamAsync, requestTimeout, timeProvider, _logger) : null;
     }

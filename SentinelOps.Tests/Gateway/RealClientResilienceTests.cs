@@ -273,8 +273,9 @@ public sealed class RealClientResilienceTests
             builder.UseStreamedResponses(timeouts);
         }
 
+        var breaker = new CircuitBreaker("p", new CircuitBreakerOptions(), TimeProvider.System);
         return builder
-            .UseCircuitBreaker(new CircuitBreaker("p", new CircuitBreakerOptions(), TimeProvider.System))
+            .UseCircuitBreaker(TestHealth.WriterOf(breaker), breaker)
             .UseAttemptTimeout(timeouts)
             .Build();
     }

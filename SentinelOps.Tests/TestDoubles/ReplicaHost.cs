@@ -21,6 +21,9 @@ internal sealed class ReplicaHost : IAsyncDisposable
     /// <summary>The primary's breaker.</summary>
     public CircuitBreaker Primary => _host.Services.GetRequiredService<SentinelOps.Gateway.Routing.ProviderChain>().Providers[0].Breaker;
 
+    /// <summary>The fallback's breaker.</summary>
+    public CircuitBreaker Fallback => _host.Services.GetRequiredService<SentinelOps.Gateway.Routing.ProviderChain>().Providers[1].Breaker;
+
     public static async Task<ReplicaHost> StartAsync(string replicaId, string redisConnectionString, TimeProvider time, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder();

@@ -49,7 +49,7 @@ internal sealed class GatewayPipeline : IDisposable
             TimeProvider.System,
             Options.Create(new GatewayEventsOptions()));
         Client = new RequestMetricsChatClient(
-            new ProviderFailoverChatClient([new ProviderClient(provider, perProvider, Breaker) { Drift = drift }], TimeSpan.FromSeconds(30), TimeProvider.System, health: health),
+            new ProviderFailoverChatClient([new ProviderClient(provider, perProvider, Breaker) { Drift = drift }], health, TimeSpan.FromSeconds(30), TimeProvider.System),
             recorder,
             TimeProvider.System);
     }

@@ -17,7 +17,7 @@ public sealed partial class CircuitBreaker
                 TimeSpan? hint = _machine.State switch
                 {
                     CircuitState.Open => _machine.RetryAfter(_timeProvider.GetUtcNow()),
-                    CircuitState.HalfOpen when RemoteTrialPending() => Remaining(_machine.RemoteTrialUntil!.Value),
+                    CircuitState.HalfOpen when RemoteTrialPending() => Remaining(_machine.RemoteTrial!.Value.Until),
                     CircuitState.HalfOpen => _slow.Threshold,
                     CircuitState.Closed when _slow.IsStalled(_timeProvider.GetTimestamp()) => _slow.Threshold,
                     CircuitState.Isolated when _machine.IsolationReviewAt is { } reviewAt => Remaining(reviewAt),
@@ -38,7 +38,7 @@ public sealed partial class CircuitBreaker
                 return _machine.State switch
                 {
                     CircuitState.Open => CircuitOpenReason(_machine.RetryAfter(_timeProvider.GetUtcNow())),
-                    CircuitState.HalfOpen when RemoteTrialPending() => $"circuit half-open (trial on replica {_machine.RemoteTrialHolder})",
+                    CircuitState.HalfOpen when RemoteTrialPending() => $"circuit half-open (trial on replica {_machine.RemoteTrial?.Holder})",
                     CircuitState.HalfOpen => HalfOpenReason,
                     CircuitState.Isolated => IsolatedReason,
                     _ => StalledReason,

@@ -102,12 +102,11 @@ public sealed partial class CircuitBreaker
             if (permit.IsTrial && permit.Generation == _machine.Generation && _machine.State == CircuitState.HalfOpen)
             {
                 _machine.TrialInFlight = false;
-                _machine.RemoteTrialUntil = _timeProvider.GetUtcNow() + heldFor;
-                _machine.RemoteTrialHolder = holder;
+                _machine.RemoteTrial = (holder, _timeProvider.GetUtcNow() + heldFor);
             }
         }
     }
 
     // Must be called under _gate.
-    private bool RemoteTrialPending() => _machine.RemoteTrialUntil is { } until && _timeProvider.GetUtcNow() < until;
+    private bool RemoteTrialPending() => _machine.RemoteTrial is { } trial && _timeProvider.GetUtcNow() < trial.Until;
 }

@@ -34,11 +34,8 @@ internal sealed class CircuitStateMachine(string provider, CircuitBreakerOptions
     /// <summary>The replica whose decision put the circuit in its state, when another one did; <see langword="null"/>: this one.</summary>
     public string? DecidedBy { get; private set; }
 
-    /// <summary>While half-open: another replica holds this break's trial lease until then, so this one refuses calls.</summary>
-    public DateTimeOffset? RemoteTrialUntil { get; set; }
-
-    /// <summary>The replica holding this break's trial lease, while <see cref="RemoteTrialUntil"/> is set.</summary>
-    public string? RemoteTrialHolder { get; set; }
+    /// <summary>While half-open: another replica (<c>Holder</c>) holds this break's trial lease until <c>Until</c>, so this one refuses calls.</summary>
+    public (string Holder, DateTimeOffset Until)? RemoteTrial { get; set; }
 
     /// <summary>When whoever isolated the circuit looks again, if they said.</summary>
     public DateTimeOffset? IsolationReviewAt { get; private set; }
@@ -123,8 +120,7 @@ internal sealed class CircuitStateMachine(string provider, CircuitBreakerOptions
         State = to;
         Generation++;
         TrialInFlight = false;
-        RemoteTrialUntil = null;
-        RemoteTrialHolder = null;
+        RemoteTrial = null;
         BreakId = to == CircuitState.Closed ? null : breakId;
         DecidedBy = decidedBy;
         if (to == CircuitState.Closed)

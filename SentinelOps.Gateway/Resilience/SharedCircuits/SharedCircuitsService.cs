@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using SentinelOps.Gateway.Extensions;
 using SentinelOps.Gateway.Resilience.CircuitBreaking;
 using SentinelOps.Gateway.Routing;
 using SentinelOps.Shared.Events;
@@ -31,7 +32,6 @@ internal sealed partial class SharedCircuitsService(
     TimeProvider timeProvider,
     ILogger<SharedCircuitsService> logger) : BackgroundService
 {
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private static readonly RedisChannel Channel = RedisChannel.Literal(RedisKeys.Circuits);
 
     private readonly Channel<CircuitDecision> _outgoing = System.Threading.Channels.Channel.CreateBounded<CircuitDecision>(
@@ -57,13 +57,7 @@ internal sealed partial class SharedCircuitsService(
     /// <inheritdoc/>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        health.CircuitsReset -= OnCircuitsReset;
-        foreach (var provider in chain.Providers)
-        {
-            provider.Breaker.StateChanged -= OnStateChanged;
-            provider.Breaker.TrialLease = null;
-        }
-
+        Detach();
         await base.StopAsync(cancellationToken);
     }
 
@@ -80,12 +74,7 @@ internal sealed partial class SharedCircuitsService(
         if (services.GetService<IConnectionMultiplexer>() is not { } redis)
         {
             LogNoRedis();
-            health.CircuitsReset -= OnCircuitsReset;
-            foreach (var provider in chain.Providers)
-            {
-                provider.Breaker.StateChanged -= OnStateChanged;
-            }
-
+            Detach();
             return;
         }
 
@@ -102,6 +91,17 @@ internal sealed partial class SharedCircuitsService(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    // Back to circuits of this replica's own: nothing queued for the others, and each break's trial sent here.
+    private void Detach()
+    {
+        health.CircuitsReset -= OnCircuitsReset;
+        foreach (var provider in chain.Providers)
+        {
+            provider.Breaker.StateChanged -= OnStateChanged;
+            provider.Breaker.TrialLease = null;
         }
     }
 
@@ -153,21 +153,7 @@ internal sealed partial class SharedCircuitsService(
 
     private async Task ApplyAsync(IConnectionMultiplexer redis, CancellationToken stoppingToken)
     {
-        ChannelMessageQueue queue;
-        while (true)
-        {
-            try
-            {
-                queue = await redis.GetSubscriber().SubscribeAsync(Channel);
-                break;
-            }
-            catch (Exception ex) when ((ex is RedisException or TimeoutException) && !stoppingToken.IsCancellationRequested)
-            {
-                LogSubscribeFailed(ex.GetType().Name);
-                await Task.Delay(RetryDelay, timeProvider, stoppingToken);
-            }
-        }
-
+        var queue = await redis.SubscribeWithRetryAsync(Channel, timeProvider, ex => LogSubscribeFailed(ex.GetType().Name), stoppingToken);
         try
         {
             // One reader, in order: a replica's open then close arrive as sent.
@@ -178,14 +164,7 @@ internal sealed partial class SharedCircuitsService(
         }
         finally
         {
-            try
-            {
-                await queue.UnsubscribeAsync();
-            }
-            catch (RedisException)
-            {
-                // Shutting down with Redis gone: nothing to unsubscribe from.
-            }
+            await queue.TryUnsubscribeAsync();
         }
     }
 

@@ -185,9 +185,9 @@ public sealed class ProviderFailoverChatClientTests
         var breaker = OpenBreaker("a", time);
         var client = new ProviderFailoverChatClient(
             [Guarded("a", primary, breaker, time), Unguarded("b", TestChatClient.Answering("from b"))],
+            TestHealth.WriterOf(breaker, time),
             TimeSpan.FromMinutes(1),
-            time,
-            health: TestHealth.WriterOf(breaker, time));
+            time);
 
         var response = await client.GetResponseAsync(Prompt);
 
@@ -207,7 +207,7 @@ public sealed class ProviderFailoverChatClientTests
         time.Advance(TimeSpan.FromSeconds(10));
         var breakerB = OpenBreaker("b", time);
         var health = new ProviderHealthUpdater([breakerA, breakerB], time);
-        var client = new ProviderFailoverChatClient([Guarded("a", a, breakerA, time), Guarded("b", b, breakerB, time)], TimeSpan.FromMinutes(1), time, health: health);
+        var client = new ProviderFailoverChatClient([Guarded("a", a, breakerA, time), Guarded("b", b, breakerB, time)], health, TimeSpan.FromMinutes(1), time);
 
         var response = await client.GetResponseAsync(Prompt);
 
@@ -227,7 +227,7 @@ public sealed class ProviderFailoverChatClientTests
         time.Advance(TimeSpan.FromSeconds(10));
         var breakerB = OpenBreaker("b", time);
         var health = new ProviderHealthUpdater([breakerA, breakerB], time);
-        var client = new ProviderFailoverChatClient([Guarded("a", a, breakerA, time), Guarded("b", b, breakerB, time)], TimeSpan.FromMinutes(1), time, health: health);
+        var client = new ProviderFailoverChatClient([Guarded("a", a, breakerA, time), Guarded("b", b, breakerB, time)], health, TimeSpan.FromMinutes(1), time);
 
         var ex = await Assert.ThrowsAsync<ProvidersExhaustedException>(() => client.GetResponseAsync(Prompt));
 
@@ -247,7 +247,7 @@ public sealed class ProviderFailoverChatClientTests
         time.Advance(TimeSpan.FromSeconds(10));
         var breakerB = OpenBreaker("b", time);
         var health = new ProviderHealthUpdater([breakerA, breakerB], time);
-        var client = new ProviderFailoverChatClient([Guarded("a", a, breakerA, time), Guarded("b", b, breakerB, time)], TimeSpan.FromMinutes(1), time, health: health);
+        var client = new ProviderFailoverChatClient([Guarded("a", a, breakerA, time), Guarded("b", b, breakerB, time)], health, TimeSpan.FromMinutes(1), time);
 
         // The first request takes a's early trial (its break ends first), the second b's; both hang for now.
         var trialA = client.GetResponseAsync(Prompt);
@@ -293,9 +293,9 @@ public sealed class ProviderFailoverChatClientTests
         Assert.True(breaker.TryEnter(out _));
         var client = new ProviderFailoverChatClient(
             [Guarded("a", TestChatClient.Answering("unused"), breaker, time), Unguarded("b", TestChatClient.Answering("from b"))],
+            TestHealth.WriterOf(breaker, time),
             TimeSpan.FromMinutes(1),
-            time,
-            health: TestHealth.WriterOf(breaker, time));
+            time);
 
         var response = await client.GetResponseAsync(Prompt);
 
@@ -315,10 +315,8 @@ public sealed class ProviderFailoverChatClientTests
             },
         };
         var second = TestChatClient.Answering("too late");
-        var client = new ProviderFailoverChatClient(
-            [Unguarded("a", hanging), Unguarded("b", second)],
-            TimeSpan.FromSeconds(10),
-            time);
+        ProviderClient[] providers = [Unguarded("a", hanging), Unguarded("b", second)];
+        var client = new ProviderFailoverChatClient(providers, TestHealth.Of(providers, time), TimeSpan.FromSeconds(10), time);
         var pending = client.GetResponseAsync(Prompt);
         await FakeTime.WaitUntilAsync(() => hanging.Calls == 1);
         await FakeTime.AssertCompletesAfterAsync(time, pending, TimeSpan.FromSeconds(10));
@@ -344,7 +342,8 @@ public sealed class ProviderFailoverChatClientTests
             },
         };
         var callerOptions = new ChatOptions { Temperature = 0.5f };
-        var client = new ProviderFailoverChatClient([Unguarded("a", inner)], TimeSpan.FromSeconds(42), time);
+        ProviderClient[] providers = [Unguarded("a", inner)];
+        var client = new ProviderFailoverChatClient(providers, TestHealth.Of(providers, time), TimeSpan.FromSeconds(42), time);
 
         await client.GetResponseAsync(Prompt, callerOptions);
 
@@ -369,7 +368,8 @@ public sealed class ProviderFailoverChatClientTests
             },
         };
         var callerOptions = new ChatOptions();
-        var client = new ProviderFailoverChatClient([Unguarded("a", inner)], TimeSpan.FromSeconds(42), time);
+        ProviderClient[] providers = [Unguarded("a", inner)];
+        var client = new ProviderFailoverChatClient(providers, TestHealth.Of(providers, time), TimeSpan.FromSeconds(42), time);
 
         await foreach (var _ in client.GetStreamingResponseAsync(Prompt, callerOptions))
         {
@@ -392,8 +392,11 @@ public sealed class ProviderFailoverChatClientTests
         Assert.All(updates, u => Assert.NotEqual("a-response", u.ResponseId));
     }
 
-    private static ProviderFailoverChatClient CreateClient(params (string Name, IChatClient Client)[] providers) =>
-        new([.. providers.Select(p => Unguarded(p.Name, p.Client))], TimeSpan.FromMinutes(1), TimeProvider.System);
+    private static ProviderFailoverChatClient CreateClient(params (string Name, IChatClient Client)[] providers)
+    {
+        ProviderClient[] clients = [.. providers.Select(p => Unguarded(p.Name, p.Client))];
+        return new(clients, TestHealth.Of(clients), TimeSpan.FromMinutes(1), TimeProvider.System);
+    }
 
     private static CircuitBreaker OpenBreaker(string name, FakeTimeProvider time)
     {

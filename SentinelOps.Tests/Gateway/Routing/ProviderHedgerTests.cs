@@ -200,9 +200,9 @@ public sealed class ProviderHedgerTests
         var health = new ProviderHealthUpdater([breakerA, breakerB], _time);
         var client = new ProviderFailoverChatClient(
             [Guarded("a", slow, breakerA), Guarded("b", TestChatClient.Answering("fast"), breakerB)],
+            health,
             TimeSpan.FromMinutes(1),
             _time,
-            health: health,
             hedger: Hedger());
 
         for (var i = 0; i < 10; i++)
@@ -344,8 +344,11 @@ public sealed class ProviderHedgerTests
 
     private long Hedges() => _counters.Peek().FirstOrDefault(c => c.Key == RequestMetricsFields.TotalHedged).Value;
 
-    private ProviderFailoverChatClient Client(ProviderHedger hedger, params (string Name, IChatClient Client)[] providers) =>
-        new([.. providers.Select(p => new ProviderClient(new ProviderOptions { Name = p.Name }, p.Client, new CircuitBreaker(p.Name, new CircuitBreakerOptions(), _time)))], TimeSpan.FromMinutes(1), _time, hedger: hedger);
+    private ProviderFailoverChatClient Client(ProviderHedger hedger, params (string Name, IChatClient Client)[] providers)
+    {
+        ProviderClient[] clients = [.. providers.Select(p => new ProviderClient(new ProviderOptions { Name = p.Name }, p.Client, new CircuitBreaker(p.Name, new CircuitBreakerOptions(), _time)))];
+        return new(clients, TestHealth.Of(clients, _time), TimeSpan.FromMinutes(1), _time, hedger: hedger);
+    }
 
     private ProviderClient Guarded(string name, IChatClient inner, CircuitBreaker breaker) => TestProviders.Guarded(name, inner, breaker, _time);
 

@@ -32,8 +32,9 @@ public sealed class SharedCircuitsServiceTests : IAsyncLifetime
     {
         _redis = await RedisServer.StartAsync();
         _listener = await ConnectionMultiplexer.ConnectAsync($"{_redis.ConnectionString},abortConnect=false");
-        await _listener.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.Circuits), (_, message) =>
-            _published.Enqueue(JsonDocument.Parse(message.ToString()).RootElement.Clone()));
+        // In the order received (a handler subscription would run concurrently): the tests assert the order.
+        var queue = await _listener.GetSubscriber().SubscribeAsync(RedisChannel.Literal(RedisKeys.Circuits));
+        queue.OnMessage(message => _published.Enqueue(JsonDocument.Parse(message.Message.ToString()).RootElement.Clone()));
         _a = await ReplicaHost.StartAsync("gateway-a", _redis.ConnectionString, _time, Settings);
         _b = await ReplicaHost.StartAsync("gateway-b", _redis.ConnectionString, _time, Settings);
         await FakeTime.WaitUntilAsync(() => _a.Primary.TrialLease is not null && _b.Primary.TrialLease is not null);
@@ -51,19 +52,19 @@ public sealed class SharedCircuitsServiceTests : IAsyncLifetime
     [Fact]
     public async Task AnOpenOnOneReplica_IsAppliedOnTheOther_AndNotEchoed()
     {
+        var applied = ChangeHandled(_b.Primary, CircuitState.Open);
         OpenByCount(_a.Primary);
 
-        await FakeTime.WaitUntilAsync(() => _b.Primary.State == CircuitState.Open);
+        await applied;
         Assert.Equal("gateway-a", _b.Primary.GetSnapshot().DecidedBy);
         Assert.Equal(_a.Primary.BreakEndsAt, _b.Primary.BreakEndsAt);
         Assert.Equal(_a.Primary.BreakId, _b.Primary.BreakId);
         Assert.False(_b.Primary.WouldPermit());
 
-        // Whatever B does with it, only A's message is ever on the channel.
-        await Task.Delay(300);
-        var message = Assert.Single(_published);
-        Assert.Equal(("gateway-a", "primary", "opened"), (Text(message, "replica"), Text(message, "provider"), Text(message, "decision")));
-        Assert.Equal(_a.Primary.BreakId, Text(message, "break_id"));
+        // Whatever B does with it, only A's message is on the channel before B's own next decision.
+        await FlushAsync(_b.Fallback, "gateway-b", "fallback");
+        Assert.Equal([("gateway-a", "primary", "opened"), ("gateway-b", "fallback", "opened")], _published.Select(Decision));
+        Assert.Equal(_a.Primary.BreakId, Text(_published.First(), "break_id"));
     }
 
     [Fact]
@@ -86,13 +87,15 @@ public sealed class SharedCircuitsServiceTests : IAsyncLifetime
         // A's next trial succeeds: closed on both.
         _time.Advance(Break * 2);
         Assert.True(_a.Primary.TryEnter(out trial));
+        var closed = ChangeHandled(_b.Primary, CircuitState.Closed);
         _a.Primary.RecordSuccess(trial, TimeSpan.FromMilliseconds(10));
-        await FakeTime.WaitUntilAsync(() => _b.Primary.State == CircuitState.Closed);
+        await closed;
         Assert.Equal("gateway-a", _b.Primary.GetSnapshot().DecidedBy);
 
-        await Task.Delay(300);
-        Assert.Equal(["opened", "opened", "closed"], _published.Select(m => Text(m, "decision")));
-        Assert.All(_published, m => Assert.Equal("gateway-a", Text(m, "replica")));
+        await FlushAsync(_b.Fallback, "gateway-b", "fallback");
+        Assert.Equal(
+            [("gateway-a", "primary", "opened"), ("gateway-a", "primary", "opened"), ("gateway-a", "primary", "closed"), ("gateway-b", "fallback", "opened")],
+            _published.Select(Decision));
     }
 
     [Fact]
@@ -101,13 +104,18 @@ public sealed class SharedCircuitsServiceTests : IAsyncLifetime
         OpenByCount(_a.Primary);
         await FakeTime.WaitUntilAsync(() => _b.Primary.State == CircuitState.Open);
         var healthB = (ProviderHealthUpdater)_b.Services.GetService(typeof(ProviderHealthUpdater))!;
+        var afterReset = ChangeHandled(_a.Fallback, CircuitState.Open);
 
         healthB.ResetAll("reset by an operator");
+        OpenByCount(_b.Fallback); // B's next decision: A applies it after the reset
 
-        await FakeTime.WaitUntilAsync(() => _a.Primary.State == CircuitState.Closed);
+        await afterReset;
+        Assert.Equal(CircuitState.Closed, _a.Primary.State);
         Assert.Equal("gateway-b", _a.Primary.GetSnapshot().DecidedBy);
-        await Task.Delay(300);
-        Assert.Equal([("gateway-a", "opened"), ("gateway-b", "closed"), ("gateway-b", "reset")], _published.Select(m => (Text(m, "replica"), Text(m, "decision"))).Order());
+        await FlushAsync(_a.Primary, "gateway-a", "primary");
+        Assert.Equal(
+            [("gateway-a", "primary", "opened"), ("gateway-b", "primary", "closed"), ("gateway-b", "*", "reset"), ("gateway-b", "fallback", "opened"), ("gateway-a", "primary", "opened")],
+            _published.Select(Decision));
     }
 
     [Fact]
@@ -136,6 +144,33 @@ public sealed class SharedCircuitsServiceTests : IAsyncLifetime
     }
 
     private static string? Text(JsonElement message, string property) => message.GetProperty(property).GetString();
+
+    private static (string?, string?, string?) Decision(JsonElement message) =>
+        (Text(message, "replica"), Text(message, "provider"), Text(message, "decision"));
+
+    // Completes once every handler of the breaker's change to `to` has run: the service's, subscribed at start, first,
+    // so whatever the service queued for that change is queued by then.
+    private static Task ChangeHandled(CircuitBreaker breaker, CircuitState to)
+    {
+        var handled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        breaker.StateChanged += (_, change) =>
+        {
+            if (change.To == to)
+            {
+                handled.TrySetResult();
+            }
+        };
+        return handled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    // Everything replica `id` queued to publish so far has reached the channel: it publishes in order, and its own
+    // decision, opening `breaker` (closed until now) here, has arrived.
+    private async Task FlushAsync(CircuitBreaker breaker, string id, string provider)
+    {
+        var opens = _published.Count(m => Decision(m) == (id, provider, "opened"));
+        OpenByCount(breaker);
+        await FakeTime.WaitUntilAsync(() => _published.Count(m => Decision(m) == (id, provider, "opened")) > opens);
+    }
 
     // Both replicas' subscriptions (and this test's) are in place before anything is published.
     private async Task WaitForSubscribersAsync(long expected)
