@@ -53,6 +53,32 @@ public sealed class ProviderOrderDrainTests
     }
 
     [Fact]
+    public void EachRunOfDrainedProviders_MovesBehindTheProviderAfterIt_AndALastOneStaysLast()
+    {
+        var a = Provider("a", driftWeight: 0.1);
+        var b = Provider("b");
+        var c = Provider("c", driftWeight: 0.5);
+        var d = Provider("d");
+        var e = Provider("e", driftWeight: 0.1);
+        var order = new ProviderOrder([a, b, c, d, e], RoutingStrategy.Priority, () => 0.7);
+
+        Assert.Equal(["b", "a", "d", "c", "e"], order.Next().Select(p => p.Name));
+    }
+
+    [Fact]
+    public void ALeastLatencyOrder_IsDrainedToo()
+    {
+        var a = Provider("a", driftWeight: 0.1);
+        var b = Provider("b");
+        var draws = new Queue<double>([0.0, 0.0, 0.5]); // a and b drawn for the two choices, then the drain's draw
+        var order = new ProviderOrder([a, b], RoutingStrategy.LeastLatency, draws.Dequeue);
+
+        // Neither measured, so a (drawn first) would go first; drained, it goes behind b.
+        Assert.Equal(["b", "a"], order.Next().Select(p => p.Name));
+        Assert.Empty(draws);
+    }
+
+    [Fact]
     public void AtFullWeight_PriorityOrderIsTheConfiguredListItself()
     {
         var providers = new[] { Provider("a"), Provider("b") };
