@@ -17,7 +17,7 @@ public sealed class ProviderOrderDrainTests
     [Theory]
     [InlineData(0.5, 440, 560)]
     [InlineData(0.1, 70, 130)]
-    [InlineData(0.01, 0, 25)]
+    [InlineData(0.01, 1, 25)] // about 10: at least one, or a provider drained to 1% would be drained for good
     public void Priority_ADegradedFirstProviderGoesFirst_OnlyForItsWeightsShare_AndIsTriedNextOtherwise(double weight, int min, int max)
     {
         var primary = Provider("primary", driftWeight: weight);
@@ -107,7 +107,8 @@ public sealed class ProviderOrderDrainTests
 
         var toCheap = Enumerable.Range(0, 1000).Count(_ => policy.Candidates([]).First() == cheap);
 
-        Assert.InRange(toCheap, 0, 25);
+        // About 10; at least one, or the cost order (cheap before dear) would go untested.
+        Assert.InRange(toCheap, 1, 25);
     }
 
     [Fact]
