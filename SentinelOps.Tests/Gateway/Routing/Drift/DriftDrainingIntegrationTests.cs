@@ -118,6 +118,7 @@ public sealed class DriftDrainingIntegrationTests(ITestOutputHelper output) : Tw
         // Its share fell, and the circuit never opened: drained on latency alone, no error, no slow call.
         Assert.True(Share(results, "baseline") >= 0.9, $"baseline share {Share(results, "baseline"):P0}");
         Assert.True(Share(results, "raised-600") <= 0.1, $"share at 600 ms {Share(results, "raised-600"):P0}");
+        Assert.Contains(weights, w => w.Phase == "raised-600"); // or the next line would hold on no sample at all
         Assert.All(weights.Where(w => w.Phase == "raised-600"), w => Assert.Equal(1.0, w.Weight));
         Assert.All(weights, w => Assert.Equal("closed", w.Circuit));
         Assert.Contains(weights, w => w.Status == "degraded");
