@@ -37,89 +37,75 @@ internal sealed class ProviderOrder
     }
 
     /// <summary>The providers for one request, in the order to try them.</summary>
-    public IReadOnlyList<ProviderClient> Next() => Drained(_strategy switch
+    public IReadOnlyList<ProviderClient> Next() => _strategy switch
     {
-        RoutingStrategy.Weighted => Weighted(),
-        RoutingStrategy.LeastLatency => LeastLatency(),
-        RoutingStrategy.Cost => _byCost!,
-        _ => _providers,
-    });
+        RoutingStrategy.Weighted => Drain(Weighted()),
+        RoutingStrategy.LeastLatency => Drain(LeastLatency()),
+        RoutingStrategy.Cost => DrainFixed(_byCost!),
+        _ => DrainFixed(_providers),
+    };
 
-    /// <summary>
-    /// Drift draining over any strategy's order: one draw per request; a provider whose drift weight is at or below
-    /// the draw gives its place to the next provider that keeps its own, and stays right behind it, so it is still tried
-    /// when that one fails. A provider at weight w thus keeps its place in a share w of requests.
-    /// </summary>
-    internal IReadOnlyList<ProviderClient> Drained(IReadOnlyList<ProviderClient> order)
+    // A fresh order (weighted, least latency) is this request's own: drained in place.
+    private ProviderClient[] Drain(ProviderClient[] order) =>
+        DrainedSet(order) is var drained and not 0 ? Reorder(order, drained) : order;
+
+    // A fixed order (priority, cost) is shared: drained the same way, it is the same list, made once per set of drained
+    // providers (a bit mask).
+    private IReadOnlyList<ProviderClient> DrainFixed(IReadOnlyList<ProviderClient> order)
     {
-        var degraded = false;
-        for (var i = 0; i < order.Count && !degraded; i++)
-        {
-            degraded = order[i].Drift.Weight < 1;
-        }
-
-        if (!degraded)
-        {
-            return order;
-        }
-
-        var draw = _random();
-        var drained = 0UL;
-        for (var i = 0; i < order.Count && i < 64; i++)
-        {
-            drained |= draw >= order[i].Drift.Weight ? 1UL << i : 0;
-        }
-
+        var drained = DrainedSet(order);
         if (drained == 0)
         {
             return order;
         }
 
-        // A fixed order (priority, cost) drained the same way is the same list: made once per set of drained providers.
-        if (_fixedOrders is not null && ReferenceEquals(order, _strategy == RoutingStrategy.Cost ? _byCost : _providers))
-        {
-            return _fixedOrders[(int)drained] ??= Reordered(order, drained);
-        }
-
-        return Reordered(order, drained);
+        return _fixedOrders is null
+            ? Reorder([.. order], drained)
+            : _fixedOrders[(int)drained] ??= Reorder([.. order], drained);
     }
 
-    private static ProviderClient[] Reordered(IReadOnlyList<ProviderClient> order, ulong drained)
+    /// <summary>
+    /// Drift draining over any strategy's order: one draw per request, none while every provider has full weight; a
+    /// provider whose drift weight is at or below the draw is drained (bit i set for the provider at i). A provider at
+    /// weight w thus keeps its place in a share w of requests.
+    /// </summary>
+    private ulong DrainedSet(IReadOnlyList<ProviderClient> order)
     {
-        var reordered = order.ToArray();
-
-        // Scratch on the stack: an unfixed order (weighted, least latency) is reordered on every drained request.
-        Span<bool> isDrained = reordered.Length <= 64 ? stackalloc bool[64] : new bool[reordered.Length];
-        isDrained = isDrained[..reordered.Length];
-        for (var i = 0; i < isDrained.Length && i < 64; i++)
+        double? draw = null;
+        var drained = 0UL;
+        for (var i = 0; i < order.Count && i < 64; i++)
         {
-            isDrained[i] = (drained & (1UL << i)) != 0;
-        }
-
-        // From the back, so two drained neighbours keep their relative order behind the provider that overtakes them.
-        for (var i = reordered.Length - 2; i >= 0; i--)
-        {
-            if (!isDrained[i])
+            var weight = order[i].Drift.Weight;
+            if (weight < 1 && (draw ??= _random()) >= weight)
             {
-                continue;
-            }
-
-            var next = i + 1;
-            while (next < reordered.Length && isDrained[next])
-            {
-                next++;
-            }
-
-            if (next < reordered.Length)
-            {
-                var provider = reordered[i];
-                Array.Copy(reordered, i + 1, reordered, i, next - i);
-                isDrained.Slice(i + 1, next - i).CopyTo(isDrained[i..]);
-                (reordered[next], isDrained[next]) = (provider, true);
+                drained |= 1UL << i;
             }
         }
 
-        return reordered;
+        return drained;
+    }
+
+    // Each run of drained providers gives its place to the provider right after it and stays right behind it, in its
+    // own order, so it is still tried when that one fails; a run at the end stays there. In place.
+    private static ProviderClient[] Reorder(ProviderClient[] order, ulong drained)
+    {
+        var run = -1; // where the run of drained providers before i began
+        for (var i = 0; i < order.Length; i++)
+        {
+            if (i < 64 && (drained & (1UL << i)) != 0)
+            {
+                run = run < 0 ? i : run;
+            }
+            else if (run >= 0)
+            {
+                var overtaking = order[i];
+                Array.Copy(order, run, order, run + 1, i - run);
+                order[run] = overtaking;
+                run = -1;
+            }
+        }
+
+        return order;
     }
 
     // A weighted random permutation (Efraimidis-Spirakis): each provider's key is U^(1/w); the largest goes first.

@@ -98,8 +98,10 @@ public sealed class DriftTrackingChatClient : DelegatingChatClient
         }
     }
 
+    // The classifier already calls an unsendable request the request's fault; a refused call and an isolated attempt
+    // it counts as the provider's (failover moves on), yet they are the breaker's verdicts, not a new observation.
     private static bool IsProviderFault(Exception exception, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested
-        && exception is not (CircuitOpenException or UnsendableRequestException or AttemptIsolatedException)
+        && exception is not (CircuitOpenException or AttemptIsolatedException)
         && ProviderErrorClassifier.Classify(exception) == ProviderErrorKind.ProviderFault;
 }

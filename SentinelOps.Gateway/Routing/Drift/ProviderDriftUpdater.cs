@@ -102,7 +102,7 @@ internal sealed partial class ProviderDriftUpdater : IHostedService, IDisposable
         var verdict = _policy.Evaluate(figures, state);
         var level = _levels[index];
         var now = _timeProvider.GetUtcNow();
-        if (state != DriftState.Healthy && _settled[index].Observe(figures, now, _options, _options.EffectiveRebaselineAfter))
+        if (state != DriftState.Healthy && _settled[index].Observe(figures, now, _options))
         {
             verdict = Rebaseline(index, provider, figures);
         }

@@ -16,8 +16,9 @@ internal struct SettledLevel
     /// <summary>The level it settled at, once <see cref="Observe"/> has said so.</summary>
     public readonly (double? LatencyMs, double? ProbeMs) Level => (_latencyMs, _probeMs);
 
-    /// <summary>Takes one step's figures; true when the provider has held its level for <paramref name="after"/>.</summary>
-    public bool Observe(in DriftFigures figures, DateTimeOffset now, DriftOptions options, TimeSpan after)
+    /// <summary>Takes one step's figures; true when the provider has held its level for
+    /// <see cref="DriftOptions.EffectiveRebaselineAfter"/>.</summary>
+    public bool Observe(in DriftFigures figures, DateTimeOffset now, DriftOptions options)
     {
         // No call or probe since the last step: nothing new to say, either way.
         if (figures.FreshSamples == 0)
@@ -35,7 +36,7 @@ internal struct SettledLevel
             return false;
         }
 
-        if (now - _since.Value < after || (latency is null && probe is null))
+        if (now - _since.Value < options.EffectiveRebaselineAfter || (latency is null && probe is null))
         {
             return false;
         }

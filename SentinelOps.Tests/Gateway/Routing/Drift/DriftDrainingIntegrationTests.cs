@@ -118,6 +118,9 @@ public sealed class DriftDrainingIntegrationTests(ITestOutputHelper output) : Tw
         // Its share fell, and the circuit never opened: drained on latency alone, no error, no slow call.
         Assert.True(Share(results, "baseline") >= 0.9, $"baseline share {Share(results, "baseline"):P0}");
         Assert.True(Share(results, "raised-600") <= 0.1, $"share at 600 ms {Share(results, "raised-600"):P0}");
+        Assert.Contains(weights, w => w.Phase == "baseline" && w.Share >= 90); // and the status endpoint's share_pct with it
+        Assert.Contains(weights, w => w.Phase == "raised-600" && w.Share <= 10);
+        Assert.Contains(weights, w => w.Phase == "raised-600"); // or the next line would hold on no sample at all
         Assert.All(weights.Where(w => w.Phase == "raised-600"), w => Assert.Equal(1.0, w.Weight));
         Assert.All(weights, w => Assert.Equal("closed", w.Circuit));
         Assert.Contains(weights, w => w.Status == "degraded");
@@ -136,6 +139,7 @@ public sealed class DriftDrainingIntegrationTests(ITestOutputHelper output) : Tw
         Assert.Equal([1.0, 10.0, 50.0, 100.0], Distinct(steps.Where(w => w.Phase is "restored" or "after").Select(w => w.Weight)));
         Assert.Contains(weights, w => w.Weight < 100); // and the status endpoint showed it
         Assert.True(Share(results, "after") >= 0.8, $"share after recovery {Share(results, "after"):P0}");
+        Assert.Contains(weights, w => w.Phase == "after" && w.Share >= 80);
 
         // Recorded as incidents, through the gateway's sink and Redis.
         var degraded = await IncidentsAsync(http, "provider_degraded");

@@ -37,6 +37,16 @@ public sealed class DriftOptionsTests
         Assert.Contains(errors, e => e.ErrorMessage!.Contains("RecoveryRatio", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(300)]
+    [InlineData(600)]
+    public void AFastWindowNotShorterThanTheBaseline_IsRefused(int fastSeconds)
+    {
+        var errors = Validate(new DriftOptions { FastWindow = TimeSpan.FromSeconds(fastSeconds), BaselineWindow = TimeSpan.FromMinutes(5) });
+
+        Assert.Contains(errors, e => e.ErrorMessage == "Gateway:Drift:FastWindow must be shorter than Gateway:Drift:BaselineWindow.");
+    }
+
     [Fact]
     public void RebaselineAfter_DefaultsToTheBaselineWindow()
     {

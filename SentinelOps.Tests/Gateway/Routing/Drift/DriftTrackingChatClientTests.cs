@@ -89,6 +89,23 @@ public sealed class DriftTrackingChatClientTests
         Assert.Null(_drift.Read().ErrorRate);
     }
 
+    [Fact]
+    public async Task AStreamItsReaderAbandons_IsNoVerdict()
+    {
+        using var client = new DriftTrackingChatClient(new TestChatClient { GetStreamingResponseAsyncCallback = (_, _, _) => SlowStream() }, _drift, _time);
+
+        await foreach (var update in client.GetStreamingResponseAsync("hi"))
+        {
+            if (update.Text.Length > 0)
+            {
+                break; // after the first token: it was not known yet whether the stream would complete
+            }
+        }
+
+        var figures = _drift.Read();
+        Assert.Equal((null, null, 0.0), (figures.LatencyMs, figures.ErrorRate, figures.CallSamples));
+    }
+
     private async IAsyncEnumerable<ChatResponseUpdate> SlowStream()
     {
         await Task.Yield();
