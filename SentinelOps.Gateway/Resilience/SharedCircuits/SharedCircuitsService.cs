@@ -141,6 +141,10 @@ internal sealed partial class SharedCircuitsService(
             try
             {
                 var message = JsonSerializer.Serialize(decision, SentinelJson.Options);
+
+                // Off the request path, a publish may wait longer than the lease (which a request waits for): four
+                // times its bound lets one slow Redis answer through, and a hung Redis holds up the queue no longer
+                // than that (1 s by default).
                 await redis.GetSubscriber().PublishAsync(Channel, message).WaitAsync(options.Value.RedisTimeout * 4, timeProvider, stoppingToken);
                 LogPublished(decision.Provider, decision.Decision, decision.BreakId);
             }
